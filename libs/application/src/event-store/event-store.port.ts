@@ -1,0 +1,76 @@
+import type { NewEvent, StoredEvent } from './envelope.js';
+
+/**
+ * - a number n ≥ 1: the stream's last event must be version n (0 means the stream must not exist);
+ * - 'no_stream' / 'stream_exists' / 'any'.
+ */
+export type ExpectedVersion = number | 'no_stream' | 'stream_exists' | 'any';
+
+export interface AppendResult {
+  streamId: string;
+  /** Version of the last event appended (or already present, for an idempotent retry). */
+  version: number;
+  /** Global position of the last event appended. */
+  position: string;
+  events: StoredEvent[];
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive. Forwards defaults to 1, backwards to the last version. */
+  fromVersion?: number;
+  limit?: number;
+}
+
+export interface ReadAllPage {
+  events: StoredEvent[];
+  /** Position to pass to the next call; equals `from` when nothing was read. */
+  next: string;
+}
+
+export interface SubscribeOptions {
+  signal?: AbortSignal;
+  pageSize?: number;
+  /** Only events whose stream id starts with one of these prefixes (e.g. 'case-'). */
+  streamPrefixes?: readonly string[];
+}
+
+/** Before the first event of the global log. Positions are opaque strings ordered as strings. */
+export const START_POSITION = '';
+
+export class WrongExpectedVersionError extends Error {
+  readonly code = 'STREAM.VERSION_CONFLICT';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`stream ${streamId}: expected version ${String(expected)}, actual ${actual}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+export class DuplicateEventIdError extends Error {
+  readonly code = 'STREAM.DUPLICATE_EVENT_ID';
+  constructor(readonly eventId: string) {
+    super(`event ${eventId} was already stored as part of a different append`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+/** Port of the source of truth. Adapters: SQLite (embedded), KurrentDB (production). */
+export abstract class EventStore {
+  /**
+   * Appends atomically. Idempotent on eventId: an append whose events are all already stored, in this
+   * stream and in this order, returns the stored result instead of storing them again.
+   */
+  abstract append(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult>;
+  abstract readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** Version of the stream's last event; 0 when the stream does not exist. */
+  abstract streamVersion(streamId: string): Promise<number>;
+  /** Events strictly after `from`, in global order. */
+  abstract readAll(from: string, limit: number): Promise<ReadAllPage>;
+  /** Catch up from `from` (exclusive), then tail live; ends when the signal aborts. */
+  abstract subscribe(from: string, options?: SubscribeOptions): AsyncIterable<StoredEvent>;
+  abstract close(): Promise<void>;
+}

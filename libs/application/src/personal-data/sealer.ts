@@ -1,0 +1,131 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { PersonalDataField, PersonalDataMap } from '#domain';
+import type { KeyVault } from './key-vault.port.js';
+
+/** How a personal-data field is stored: AES-256-GCM, AAD = `${eventId}/${path}`, ct = ciphertext ‖ tag. */
+export interface SealedValue {
+  enc: 'v1';
+  kid: string;
+  iv: string;
+  ct: string;
+}
+
+/** What a sealed field reads as once its subject's key has been shredded. */
+export interface ErasedValue {
+  erased: true;
+}
+
+export const ERASED: ErasedValue = Object.freeze({ erased: true });
+
+export function isSealed(value: unknown): value is SealedValue {
+  return typeof value === 'object' && value !== null && (value as SealedValue).enc === 'v1' && typeof (value as SealedValue).kid === 'string';
+}
+
+export function isErased(value: unknown): value is ErasedValue {
+  return typeof value === 'object' && value !== null && (value as ErasedValue).erased === true;
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export function sealWithKey(key: Buffer, kid: string, aad: string, value: unknown): SealedValue {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const ct = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  return { enc: 'v1', kid, iv: iv.toString('base64'), ct: ct.toString('base64') };
+}
+
+export function openWithKey(key: Buffer, aad: string, sealed: SealedValue): unknown {
+  const ct = Buffer.from(sealed.ct, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(ct.subarray(ct.length - TAG_BYTES));
+  const plain = Buffer.concat([decipher.update(ct.subarray(0, ct.length - TAG_BYTES)), decipher.final()]);
+  return JSON.parse(plain.toString('utf8'));
+}
+
+type Json = Record<string, unknown>;
+
+/** Calls `visit` for every value at `path` (dot-separated, `[]` = each array element) inside `data`. */
+function visitPath(data: Json, path: string, visit: (holder: Json, key: string, concretePath: string) => void): void {
+  const walk = (node: unknown, segments: string[], concrete: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    const [head, ...tail] = segments;
+    if (head === undefined) return;
+    const isArray = head.endsWith('[]');
+    const key = isArray ? head.slice(0, -2) : head;
+    const holder = node as Json;
+    if (!(key in holder) || holder[key] === undefined || holder[key] === null) return;
+    const here = concrete ? `${concrete}.${key}` : key;
+    if (isArray) {
+      const items = holder[key];
+      if (!Array.isArray(items)) return;
+      items.forEach((item, index) => {
+        if (tail.length === 0) visit(items as unknown as Json, String(index), `${here}[${index}]`);
+        else walk(item, tail, `${here}[${index}]`);
+      });
+    } else if (tail.length === 0) {
+      visit(holder, key, here);
+    } else {
+      walk(holder[key], tail, here);
+    }
+  };
+  walk(data, path.split('.'), '');
+}
+
+function subjectOf(field: PersonalDataField, streamId: string, data: Json): string | undefined {
+  if (field.subject === 'stream') return streamId;
+  const ref = data[field.subject.field];
+  return typeof ref === 'string' && ref.length > 0 ? ref : undefined;
+}
+
+/**
+ * Seals the personal-data fields of events before they are stored, and opens them for readers that may
+ * see them. Works on copies; the hash chain covers the ciphertext, so shredding a key never breaks it.
+ */
+export class PersonalDataSealer {
+  constructor(private readonly vault: KeyVault) {}
+
+  async seal(map: PersonalDataMap, streamId: string, eventId: string, type: string, data: Json): Promise<{ data: Json; piiSubjects: string[] }> {
+    const fields = map[type];
+    if (!fields || fields.length === 0) return { data, piiSubjects: [] };
+    const copy = structuredClone(data);
+    const subjects = new Set<string>();
+    for (const field of fields) {
+      const subject = subjectOf(field, streamId, data);
+      if (subject === undefined) throw new Error(`event ${type}: no subject for personal-data field ${field.path}`);
+      const targets: Array<[Json, string, string]> = [];
+      visitPath(copy, field.path, (holder, key, concretePath) => targets.push([holder, key, concretePath]));
+      if (targets.length === 0) continue;
+      const { kid, key } = await this.vault.keyFor(subject);
+      subjects.add(subject);
+      for (const [holder, k, concretePath] of targets) holder[k] = sealWithKey(key, kid, `${eventId}/${concretePath}`, holder[k]);
+    }
+    return { data: copy, piiSubjects: [...subjects].sort() };
+  }
+
+  /**
+   * Opens every sealed field the `allow` predicate admits (by concrete path); others stay sealed.
+   * A field whose key has been shredded becomes ERASED.
+   */
+  async open(map: PersonalDataMap, eventId: string, type: string, data: Json, allow: (path: string) => boolean = () => true): Promise<Json> {
+    const fields = map[type];
+    if (!fields || fields.length === 0) return data;
+    const copy = structuredClone(data);
+    const pending: Array<Promise<void>> = [];
+    for (const field of fields) {
+      visitPath(copy, field.path, (holder, key, concretePath) => {
+        const value = holder[key];
+        if (!isSealed(value) || !allow(concretePath)) return;
+        pending.push(
+          this.vault.keyById(value.kid).then((k) => {
+            holder[key] = k ? openWithKey(k, `${eventId}/${concretePath}`, value) : ERASED;
+          }),
+        );
+      });
+    }
+    await Promise.all(pending);
+    return copy;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './durable-database.js';
+export * from './sqlite-event-store.js';
+export * from './sqlite-key-vault.js';

@@ -1,0 +1,2 @@
+export * from './new-event.js';
+export * from './event-store.contract.js';
