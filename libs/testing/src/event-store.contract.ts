@@ -1,4 +1,3 @@
-import { expect, it, describe, beforeEach, afterEach } from '@jest/globals';
 import {
   DuplicateEventIdError,
   GENESIS_HASH,

@@ -1,0 +1,67 @@
+// Lint = layering. Each rule's message says what the layer may import instead.
+import tseslint from 'typescript-eslint';
+
+const ADAPTER_FAMILIES = ['sqlite', 'kurrentdb', 'kafka', 'mongodb'];
+const DRIVERS = ['better-sqlite3', '@kurrent/*', '@eventstore/*', 'kafkajs', 'mongodb'];
+// '#' starts a comment in gitignore-style `group` patterns, so internal libs are matched by regex.
+const internal = (names) => `^#(${names.join('|')})$`;
+
+const restrict = (patterns) => ['error', { patterns }];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['libs/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        {
+          regex: '^(?!\\.{1,2}/)',
+          message: 'libs/domain is pure: it imports only its own files (relative paths) — no @nestjs/*, no Node I/O, no adapters, no packages.',
+        },
+      ]),
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'libs/domain reads no clock: time arrives with the command (meta.at).' },
+        { object: 'Math', property: 'random', message: 'libs/domain uses no randomness: ids arrive with the command.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'libs/domain reads no clock: time arrives with the command (meta.at).' },
+      ],
+    },
+  },
+  {
+    files: ['libs/application/**/*.ts'],
+    ignores: ['libs/application/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { regex: internal([...ADAPTER_FAMILIES, 'testing']), message: 'libs/application imports the domain and its own ports only; adapters implement the ports.' },
+        { group: DRIVERS, message: 'libs/application never talks to a driver; an adapter in libs/<tech> does.' },
+      ]),
+    },
+  },
+  ...ADAPTER_FAMILIES.map((family) => ({
+    files: [`libs/${family}/**/*.ts`],
+    ignores: [`libs/${family}/**/*.spec.ts`],
+    rules: {
+      'no-restricted-imports': restrict([
+        { regex: internal([...ADAPTER_FAMILIES.filter((f) => f !== family), 'testing']), message: `libs/${family} is an adapter: it implements ports of #application and never imports another adapter.` },
+        { regex: '^\\.\\./\\.\\./', message: 'reach other libs through their #name, not by relative path.' },
+      ]),
+    },
+  })),
+  {
+    files: ['apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { regex: '(^|/)libs/', message: 'apps import libs through their #name (package.json "imports"), never by path.' },
+      ]),
+    },
+  },
+);
