@@ -20,5 +20,6 @@ async function writer(index: number): Promise<never> {
   }
 }
 
+await store.ready;
 process.stdout.write('READY\n');
 await Promise.all(Array.from({ length: writers }, (_, i) => writer(i)));

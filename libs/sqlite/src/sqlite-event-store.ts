@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import {
   DuplicateEventIdError,
   EventStore,
-  GENESIS_HASH,
   WrongExpectedVersionError,
-  sealEnvelope,
+  canonicalHead,
+  canonicalJson,
   type AppendResult,
   type ExpectedVersion,
   type NewEvent,
@@ -14,6 +16,7 @@ import {
   type StoredEvent,
   type SubscribeOptions,
 } from '#application';
+import type { FromWriter, ToWriter, WireAppend, WireOutcome } from './append-protocol.js';
 import { openDurableDatabase } from './durable-database.js';
 
 interface EventRow {
@@ -31,7 +34,7 @@ interface EventRow {
   hash: string;
 }
 
-interface PendingAppend {
+interface Pending {
   streamId: string;
   events: readonly NewEvent[];
   expected: ExpectedVersion;
@@ -42,7 +45,6 @@ interface PendingAppend {
 export interface SqliteEventStoreOptions {
   /** How often a subscriber looks for events appended by another process. */
   pollIntervalMs?: number;
-  now?: () => string;
 }
 
 const SCHEMA = `
@@ -101,144 +103,155 @@ function toStored(row: EventRow): StoredEvent {
 }
 
 /**
- * The embedded event store. Appends that arrive in the same event-loop turn are written in one
- * transaction (one fsync), each inside its own savepoint so that it keeps its own version check and error.
+ * The compiled writer next to this file; under jest (which runs the TypeScript sources) the build of
+ * it in dist/, which `npm test` makes first.
+ */
+function writerUrl(): URL {
+  const sibling = new URL('./sqlite-append.worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  const built = fileURLToPath(sibling).replace(/\/libs\/sqlite\/src\//, '/dist/libs/sqlite/src/');
+  if (!existsSync(built)) throw new Error(`event-store writer not built: run npm run build (looked for ${built})`);
+  return pathToFileURL(built);
+}
+
+/**
+ * The embedded event store. Reads run on this thread's connection; appends go to a writer thread that
+ * batches everything arriving while it commits (group commit) and fsyncs once per batch. Callers seal and
+ * canonicalize their events here first, so the two cores share the work.
  */
 export class SqliteEventStore extends EventStore {
+  /** This thread's connection (reads; tests use it to tamper with rows). */
   readonly db: Database.Database;
-  private queue: PendingAppend[] = [];
-  private flushScheduled = false;
+  private readonly writer: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private outbox: WireAppend[] = [];
+  /** A batch is with the writer; what arrives meanwhile waits in the outbox and travels as the next batch. */
+  private inFlight = false;
+  private nextId = 1;
   private readonly waiters = new Set<() => void>();
   private readonly pollIntervalMs: number;
-  private readonly now: () => string;
   private closed = false;
+  private failure: Error | undefined;
+  private readonly writerClosed: Promise<void>;
+  /** Resolves once the writer thread has opened the file (and checked its durability settings). */
+  readonly ready: Promise<void>;
 
   private readonly stmt: {
-    head: Database.Statement<[string], { version: number; last_hash: string }>;
-    insert: Database.Statement<unknown[]>;
-    upsertHead: Database.Statement<[string, number, string]>;
-    byEventId: Database.Statement<[string], EventRow>;
+    head: Database.Statement<[string], { version: number }>;
     forwards: Database.Statement<[string, number, number], EventRow>;
     backwards: Database.Statement<[string, number, number], EventRow>;
     all: Database.Statement<[number, number], EventRow>;
   };
-  private readonly appendOne: (request: PendingAppend) => AppendResult;
-  private readonly appendBatch: (requests: PendingAppend[]) => Array<{ ok: AppendResult } | { error: unknown }>;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     super();
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    this.now = options.now ?? (() => new Date().toISOString());
     this.db = openDurableDatabase(file);
     this.db.exec(SCHEMA);
     this.stmt = {
-      head: this.db.prepare('SELECT version, last_hash FROM streams WHERE stream_id = ?'),
-      insert: this.db.prepare(
-        `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, occurred_at, recorded_at, metadata, data, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      upsertHead: this.db.prepare(
-        'INSERT INTO streams (stream_id, version, last_hash) VALUES (?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash',
-      ),
-      byEventId: this.db.prepare('SELECT * FROM events WHERE event_id = ?'),
+      head: this.db.prepare('SELECT version FROM streams WHERE stream_id = ?'),
       forwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version ASC LIMIT ?'),
       backwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?'),
       all: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
     };
-    // Nested better-sqlite3 transactions become savepoints: one failing append rolls back alone.
-    this.appendOne = this.db.transaction((request: PendingAppend) => this.write(request));
-    this.appendBatch = this.db.transaction((requests: PendingAppend[]) =>
-      requests.map((request) => {
-        try {
-          return { ok: this.appendOne(request) };
-        } catch (error) {
-          return { error };
-        }
-      }),
-    );
+    this.writer = new Worker(writerUrl(), { workerData: { file } });
+    this.writerClosed = new Promise((resolve) => this.writer.once('exit', () => resolve()));
+    this.ready = new Promise((resolve, reject) => {
+      this.writer.once('message', (message: FromWriter) => (message.kind === 'ready' ? resolve() : undefined));
+      this.writer.once('error', reject);
+    });
+    this.ready.catch(() => undefined);
+    this.writer.on('message', (message: FromWriter) => this.onWriterMessage(message));
+    this.writer.on('error', (error) => this.fail(error));
+    this.writer.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`event-store writer exited (code ${code})`));
+    });
   }
 
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('event store is closed'));
+    if (this.failure) return Promise.reject(this.failure);
     if (events.length === 0) return Promise.reject(new RangeError('append needs at least one event'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ streamId, events, expected, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      const id = this.nextId++;
+      this.pending.set(id, { streamId, events, expected, resolve, reject });
+      this.outbox.push({
+        id,
+        streamId,
+        expected,
+        events: events.map((event) => ({
+          eventId: event.eventId,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          occurredAt: event.occurredAt,
+          metadata: JSON.stringify({ actor: event.actor, correlationId: event.correlationId, causationId: event.causationId, piiSubjects: event.piiSubjects }),
+          data: canonicalJson(event.data),
+          head: canonicalHead(event),
+        })),
+      });
+      // An idle writer starts at once; a busy one gets everything that piled up when it answers.
+      // Callers prepare the next batch on this thread while the writer commits (and fsyncs) the last.
+      if (!this.inFlight) this.post();
     });
   }
 
-  /** Writes everything queued so far in one transaction. */
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
-    let outcomes: Array<{ ok: AppendResult } | { error: unknown }>;
-    try {
-      outcomes = this.appendBatch(batch);
-    } catch (error) {
-      // The commit itself failed (disk full, I/O error): nothing of this batch is acknowledged.
-      for (const request of batch) request.reject(error);
-      return;
+  private post(): void {
+    if (this.outbox.length === 0) return;
+    const appends = this.outbox;
+    this.outbox = [];
+    this.inFlight = true;
+    this.writer.postMessage({ kind: 'append', appends } satisfies ToWriter);
+  }
+
+  private onWriterMessage(message: FromWriter): void {
+    if (message.kind !== 'outcomes') return;
+    this.inFlight = false;
+    this.post();
+    for (const outcome of message.outcomes) {
+      const request = this.pending.get(outcome.id);
+      if (!request) continue;
+      this.pending.delete(outcome.id);
+      try {
+        request.resolve(this.settle(request, outcome));
+      } catch (error) {
+        request.reject(error);
+      }
     }
-    batch.forEach((request, i) => {
-      const outcome = outcomes[i]!;
-      if ('ok' in outcome) request.resolve(outcome.ok);
-      else request.reject(outcome.error);
-    });
     this.wakeSubscribers();
   }
 
-  private write({ streamId, events, expected }: PendingAppend): AppendResult {
-    const first = events[0]!;
-    const already = this.stmt.byEventId.get(first.eventId);
-    if (already) return this.idempotentResult(streamId, events, already);
-    const head = this.stmt.head.get(streamId);
-    const current = head?.version ?? 0;
-    const ok =
-      expected === 'any' ||
-      (expected === 'no_stream' && current === 0) ||
-      (expected === 'stream_exists' && current > 0) ||
-      (typeof expected === 'number' && expected === current);
-    if (!ok) throw new WrongExpectedVersionError(streamId, expected, current);
-
-    const recordedAt = this.now();
-    let prevHash = head?.last_hash ?? GENESIS_HASH;
-    let version = current;
-    const stored: StoredEvent[] = [];
-    for (const event of events) {
-      version += 1;
-      const envelope = sealEnvelope(event, streamId, version, prevHash, recordedAt);
-      const metadata = JSON.stringify({ actor: envelope.actor, correlationId: envelope.correlationId, causationId: envelope.causationId, piiSubjects: envelope.piiSubjects });
-      let info: Database.RunResult;
-      try {
-        info = this.stmt.insert.run(
-          envelope.eventId, streamId, version, envelope.type, envelope.schemaVersion, envelope.occurredAt, recordedAt, metadata, JSON.stringify(envelope.data), prevHash, envelope.hash,
-        );
-      } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test(String(error))) throw new DuplicateEventIdError(event.eventId);
-        throw error;
+  private settle(request: Pending, outcome: WireOutcome): AppendResult {
+    const { streamId, events, expected } = request;
+    switch (outcome.kind) {
+      case 'ok': {
+        let prevHash = outcome.prevHash;
+        const first = outcome.version - events.length + 1;
+        const stored = events.map((event, i): StoredEvent => {
+          const hash = outcome.hashes[i]!;
+          const envelope = { ...event, streamId, streamVersion: first + i, recordedAt: outcome.recordedAt, prevHash, hash, position: encodePosition(outcome.firstPosition + i) };
+          prevHash = hash;
+          return envelope;
+        });
+        return { streamId, version: outcome.version, position: stored[stored.length - 1]!.position, events: stored };
       }
-      stored.push({ ...envelope, position: encodePosition(Number(info.lastInsertRowid)) });
-      prevHash = envelope.hash;
+      case 'idempotent': {
+        const stored = this.stmt.forwards.all(streamId, outcome.fromVersion, outcome.count).map(toStored);
+        const last = stored[stored.length - 1]!;
+        return { streamId, version: last.streamVersion, position: last.position, events: stored };
+      }
+      case 'version_conflict':
+        throw new WrongExpectedVersionError(streamId, expected, outcome.actual);
+      case 'duplicate_event':
+        throw new DuplicateEventIdError(outcome.eventId);
+      case 'failed':
+        throw new Error(`append to ${streamId} failed: ${outcome.message}`);
     }
-    this.stmt.upsertHead.run(streamId, version, prevHash);
-    const last = stored[stored.length - 1]!;
-    return { streamId, version, position: last.position, events: stored };
   }
 
-  /** A retried append: every event must already be stored, contiguously, in this stream. */
-  private idempotentResult(streamId: string, events: readonly NewEvent[], first: EventRow): AppendResult {
-    if (first.stream_id !== streamId) throw new DuplicateEventIdError(first.event_id);
-    const rows = this.stmt.forwards.all(streamId, first.stream_version, events.length);
-    const matches = rows.length === events.length && rows.every((row, i) => row.event_id === events[i]!.eventId);
-    if (!matches) throw new DuplicateEventIdError(first.event_id);
-    const stored = rows.map(toStored);
-    const last = stored[stored.length - 1]!;
-    return { streamId, version: last.streamVersion, position: last.position, events: stored };
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const request of this.pending.values()) request.reject(error);
+    this.pending.clear();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -293,11 +306,13 @@ export class SqliteEventStore extends EventStore {
     for (const wake of [...this.waiters]) wake();
   }
 
+  /** Finishes every append already accepted, then closes the writer and the file. */
   async close(): Promise<void> {
     if (this.closed) return;
-    // Let appends already queued reach the disk before the file closes.
-    while (this.queue.length > 0 || this.flushScheduled) await nextTurn();
+    while (this.pending.size > 0 && !this.failure) await new Promise((resolve) => setTimeout(resolve, 1));
     this.closed = true;
+    this.writer.postMessage({ kind: 'close' } satisfies ToWriter);
+    await this.writerClosed;
     this.wakeSubscribers();
     this.db.close();
   }

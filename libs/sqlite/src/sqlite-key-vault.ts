@@ -30,7 +30,9 @@ CREATE TABLE IF NOT EXISTS subject_keys (
  */
 export class SqliteKeyVault extends KeyVault {
   private readonly db: Database.Database;
+  /** kid → unwrapped key, and subject → its current kid; both bounded, evicted on shred. */
   private readonly cache = new Map<string, Buffer>();
+  private readonly currentKid = new Map<string, string>();
   private readonly masterKey: Buffer;
   private readonly now: () => string;
   private readonly stmt: {
@@ -59,11 +61,16 @@ export class SqliteKeyVault extends KeyVault {
   }
 
   async keyFor(subjectRef: string): Promise<DataKey> {
+    const current = this.currentKid.get(subjectRef);
+    const hit = current && this.cache.get(current);
+    if (hit) return { kid: current, key: hit };
     const row = this.stmt.current.get(subjectRef);
     if (row) {
       const kid = `${subjectRef}:${row.key_version}`;
       if (!row.wrapped) throw new KeyShreddedError(subjectRef);
-      return { kid, key: this.cached(kid, row.wrapped) };
+      const key = this.cached(kid, row.wrapped);
+      this.currentKid.set(subjectRef, kid);
+      return { kid, key };
     }
     const kid = `${subjectRef}:1`;
     const key = randomBytes(32);
@@ -87,6 +94,7 @@ export class SqliteKeyVault extends KeyVault {
       this.stmt.shred.run(at, subjectRef);
       this.stmt.tombstone.run(subjectRef, at, at);
     })();
+    this.currentKid.delete(subjectRef);
     for (const kid of [...this.cache.keys()]) if (kid.startsWith(`${subjectRef}:`)) this.cache.delete(kid);
   }
 
@@ -97,6 +105,7 @@ export class SqliteKeyVault extends KeyVault {
 
   async close(): Promise<void> {
     this.cache.clear();
+    this.currentKid.clear();
     this.db.close();
   }
 
@@ -104,7 +113,10 @@ export class SqliteKeyVault extends KeyVault {
     let key = this.cache.get(kid);
     if (!key) {
       key = this.unwrap(kid, wrapped);
-      if (this.cache.size >= MAX_CACHED_KEYS) this.cache.delete(this.cache.keys().next().value!);
+      if (this.cache.size >= MAX_CACHED_KEYS) {
+        this.cache.delete(this.cache.keys().next().value!);
+        this.currentKid.clear();
+      }
       this.cache.set(kid, key);
     }
     return key;

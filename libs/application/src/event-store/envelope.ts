@@ -67,6 +67,30 @@ export function computeEventHash(envelope: Omit<EventEnvelope, 'hash'> & { hash?
   return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
 }
 
+/**
+ * The hashed JSON split where the store must fill in what only it knows. RFC 8785 sorts keys, and the
+ * keys a writer knows (actor … piiSubjects) all sort before those the store assigns (prevHash … type),
+ * so a writer can canonicalize the bulk of an event once, off the store's critical path:
+ *   hash = SHA-256(canonicalHead(event) + canonicalTail(...)).
+ * `computeEventHash` stays the definition; a spec checks that both agree.
+ */
+export function canonicalHead(event: NewEvent): string {
+  const head = canonicalJson({
+    actor: event.actor,
+    causationId: event.causationId,
+    correlationId: event.correlationId,
+    data: event.data,
+    eventId: event.eventId,
+    occurredAt: event.occurredAt,
+    piiSubjects: event.piiSubjects,
+  });
+  return head.slice(0, -1);
+}
+
+export function canonicalTail(prevHash: string, recordedAt: string, schemaVersion: number, streamId: string, streamVersion: number, type: string): string {
+  return `,"prevHash":${JSON.stringify(prevHash)},"recordedAt":${JSON.stringify(recordedAt)},"schemaVersion":${canonicalJson(schemaVersion)},"streamId":${JSON.stringify(streamId)},"streamVersion":${canonicalJson(streamVersion)},"type":${JSON.stringify(type)}}`;
+}
+
 export function sealEnvelope(event: NewEvent, streamId: string, streamVersion: number, prevHash: string, recordedAt: string): EventEnvelope {
   const unhashed = { ...event, streamId, streamVersion, recordedAt, prevHash };
   return { ...unhashed, hash: computeEventHash(unhashed) };
