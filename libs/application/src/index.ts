@@ -5,3 +5,4 @@ export * from './personal-data/key-vault.port.js';
 export * from './personal-data/sealer.js';
 export * from './commands/aggregate-command-handler.js';
 export * from './commands/execute-aggregate-command.js';
+export * from './commands/command-handling.module.js';

@@ -1,3 +1,4 @@
 export * from './durable-database.js';
 export * from './sqlite-event-store.js';
 export * from './sqlite-key-vault.js';
+export * from './sqlite-storage.module.js';

@@ -25,7 +25,8 @@ export interface CommandResult {
 type AnyDefinition = AggregateDefinition<unknown, { type: string; data: unknown }, unknown>;
 type DomainCommand = { type: string; meta: CommandMeta };
 
-const MAX_ATTEMPTS = 5;
+// Each round of a race lets one writer through, so this bounds how many concurrent writers a stream absorbs.
+const MAX_ATTEMPTS = 25;
 
 /** Turns a stored event back into the domain's `{type, data}` at the current schema version. */
 export function toDomainEvent(definition: AnyDefinition, event: StoredEvent): { type: string; data: unknown } {
