@@ -82,17 +82,23 @@ async function concurrentAppenders(store: SqliteEventStore, sealer: PersonalData
   return { writers, appends: latencies.length, perSecond: latencies.length / elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
+/** A bulk writer (an importer, a migration) keeps two 1,000-event appends in flight: it seals the next while the store writes the last. */
 async function batches(store: SqliteEventStore, sealer: PersonalDataSealer) {
   const size = 1000;
   let events = 0;
   const started = performance.now();
   const end = started + SECONDS * 1000;
-  while (performance.now() < end) {
-    const streamId = `case-${uuidv7()}`;
-    const batch = await Promise.all(Array.from({ length: size }, (_, n) => sealedEvent(sealer, streamId, n)));
-    await store.append(streamId, batch, 'no_stream');
-    events += size;
-  }
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (performance.now() < end) {
+        const streamId = `case-${uuidv7()}`;
+        const batch: NewEvent[] = [];
+        for (let n = 0; n < size; n++) batch.push(await sealedEvent(sealer, streamId, n));
+        await store.append(streamId, batch, 'no_stream');
+        events += size;
+      }
+    }),
+  );
   return events / ((performance.now() - started) / 1000);
 }
 
@@ -113,7 +119,7 @@ try {
   console.log(`\ndisk fdatasync rate (4 KiB writes, same directory): ${fmt(fsync)}/s (before ${fmt(fsyncBefore)}, after ${fmt(fsyncAfter)})\n`);
   console.log('appenders | appends/s | p50 ms | p99 ms | × fdatasync rate');
   for (const r of rows) console.log(`${String(r.writers).padStart(9)} | ${fmt(r.perSecond).padStart(9)} | ${fmt(r.p50, 2).padStart(6)} | ${fmt(r.p99, 2).padStart(6)} | ${fmt(r.perSecond / fsync, 2)}`);
-  console.log(`\n1,000-event batches: ${fmt(batchRate)} events/s (${fmt(batchRate / fsync, 1)} × fdatasync rate)`);
+  console.log(`\n1,000-event batches (two in flight): ${fmt(batchRate)} events/s (${fmt(batchRate / fsync, 1)} × fdatasync rate)`);
   const [one, , sixtyFour] = rows;
   console.log('\ntargets: ≥ 15,000 appends/s at 64 appenders with p99 ≤ 15 ms; ≥ 50,000 events/s in batches; ≥ 0.8 × fdatasync for one appender');
   console.log(

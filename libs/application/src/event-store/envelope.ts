@@ -74,17 +74,11 @@ export function computeEventHash(envelope: Omit<EventEnvelope, 'hash'> & { hash?
  *   hash = SHA-256(canonicalHead(event) + canonicalTail(...)).
  * `computeEventHash` stays the definition; a spec checks that both agree.
  */
-export function canonicalHead(event: NewEvent): string {
-  const head = canonicalJson({
-    actor: event.actor,
-    causationId: event.causationId,
-    correlationId: event.correlationId,
-    data: event.data,
-    eventId: event.eventId,
-    occurredAt: event.occurredAt,
-    piiSubjects: event.piiSubjects,
-  });
-  return head.slice(0, -1);
+export function canonicalHead(event: NewEvent, canonicalData: string = canonicalJson(event.data)): string {
+  return (
+    `{"actor":${canonicalJson(event.actor)},"causationId":${JSON.stringify(event.causationId)},"correlationId":${JSON.stringify(event.correlationId)}` +
+    `,"data":${canonicalData},"eventId":${JSON.stringify(event.eventId)},"occurredAt":${JSON.stringify(event.occurredAt)},"piiSubjects":${canonicalJson(event.piiSubjects)}`
+  );
 }
 
 export function canonicalTail(prevHash: string, recordedAt: string, schemaVersion: number, streamId: string, streamVersion: number, type: string): string {

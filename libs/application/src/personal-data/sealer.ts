@@ -28,8 +28,23 @@ export function isErased(value: unknown): value is ErasedValue {
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+// IVs come from a pool refilled from the CSPRNG: one randomFill per 4,096 IVs instead of one per field.
+const IV_POOL_SIZE = IV_BYTES * 4096;
+let ivPool = Buffer.alloc(0);
+let ivOffset = IV_POOL_SIZE;
+
+function freshIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_POOL_SIZE);
+    ivOffset = 0;
+  }
+  const iv = ivPool.subarray(ivOffset, ivOffset + IV_BYTES);
+  ivOffset += IV_BYTES;
+  return iv;
+}
+
 export function sealWithKey(key: Buffer, kid: string, aad: string, value: unknown): SealedValue {
-  const iv = randomBytes(IV_BYTES);
+  const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ct = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final(), cipher.getAuthTag()]);
@@ -47,29 +62,33 @@ export function openWithKey(key: Buffer, aad: string, sealed: SealedValue): unkn
 
 type Json = Record<string, unknown>;
 
-/** Calls `visit` for every value at `path` (dot-separated, `[]` = each array element) inside `data`. */
-function visitPath(data: Json, path: string, visit: (holder: Json, key: string, concretePath: string) => void): void {
-  const walk = (node: unknown, segments: string[], concrete: string): void => {
-    if (node === null || typeof node !== 'object') return;
+/**
+ * Calls `visit` for every value at `path` (dot-separated, `[]` = each array element) inside `data`.
+ * With `copy`, every object and array on the way is copied first (copy-on-write): the caller's data is
+ * never changed, and nothing off the paths is cloned.
+ */
+function visitPath(data: Json, path: string, visit: (holder: Json, key: string, concretePath: string) => void, copy = false): void {
+  const walk = (holder: Json, segments: string[], concrete: string): void => {
     const [head, ...tail] = segments;
     if (head === undefined) return;
     const isArray = head.endsWith('[]');
     const key = isArray ? head.slice(0, -2) : head;
-    const holder = node as Json;
-    if (!(key in holder) || holder[key] === undefined || holder[key] === null) return;
+    const value = holder[key];
+    if (value === undefined || value === null) return;
     const here = concrete ? `${concrete}.${key}` : key;
-    if (isArray) {
-      const items = holder[key];
-      if (!Array.isArray(items)) return;
-      items.forEach((item, index) => {
-        if (tail.length === 0) visit(items as unknown as Json, String(index), `${here}[${index}]`);
-        else walk(item, tail, `${here}[${index}]`);
-      });
-    } else if (tail.length === 0) {
-      visit(holder, key, here);
-    } else {
-      walk(holder[key], tail, here);
-    }
+    if (!isArray && tail.length === 0) return visit(holder, key, here);
+    if (isArray ? !Array.isArray(value) : typeof value !== 'object') return;
+    const child = (copy ? (Array.isArray(value) ? [...value] : { ...(value as Json) }) : value) as Json;
+    if (copy) holder[key] = child;
+    if (!isArray) return walk(child, tail, here);
+    (child as unknown as unknown[]).forEach((item, index) => {
+      const at = `${here}[${index}]`;
+      if (tail.length === 0) return visit(child, String(index), at);
+      if (item === null || typeof item !== 'object') return;
+      const element = (copy ? { ...(item as Json) } : item) as Json;
+      if (copy) (child as unknown as unknown[])[index] = element;
+      walk(element, tail, at);
+    });
   };
   walk(data, path.split('.'), '');
 }
@@ -90,13 +109,13 @@ export class PersonalDataSealer {
   async seal(map: PersonalDataMap, streamId: string, eventId: string, type: string, data: Json): Promise<{ data: Json; piiSubjects: string[] }> {
     const fields = map[type];
     if (!fields || fields.length === 0) return { data, piiSubjects: [] };
-    const copy = structuredClone(data);
+    const copy = { ...data };
     const subjects = new Set<string>();
     for (const field of fields) {
       const subject = subjectOf(field, streamId, data);
       if (subject === undefined) throw new Error(`event ${type}: no subject for personal-data field ${field.path}`);
       const targets: Array<[Json, string, string]> = [];
-      visitPath(copy, field.path, (holder, key, concretePath) => targets.push([holder, key, concretePath]));
+      visitPath(copy, field.path, (holder, key, concretePath) => targets.push([holder, key, concretePath]), true);
       if (targets.length === 0) continue;
       const { kid, key } = await this.vault.keyFor(subject);
       subjects.add(subject);
@@ -112,18 +131,23 @@ export class PersonalDataSealer {
   async open(map: PersonalDataMap, eventId: string, type: string, data: Json, allow: (path: string) => boolean = () => true): Promise<Json> {
     const fields = map[type];
     if (!fields || fields.length === 0) return data;
-    const copy = structuredClone(data);
+    const copy = { ...data };
     const pending: Array<Promise<void>> = [];
     for (const field of fields) {
-      visitPath(copy, field.path, (holder, key, concretePath) => {
-        const value = holder[key];
-        if (!isSealed(value) || !allow(concretePath)) return;
-        pending.push(
-          this.vault.keyById(value.kid).then((k) => {
-            holder[key] = k ? openWithKey(k, `${eventId}/${concretePath}`, value) : ERASED;
-          }),
-        );
-      });
+      visitPath(
+        copy,
+        field.path,
+        (holder, key, concretePath) => {
+          const value = holder[key];
+          if (!isSealed(value) || !allow(concretePath)) return;
+          pending.push(
+            this.vault.keyById(value.kid).then((k) => {
+              holder[key] = k ? openWithKey(k, `${eventId}/${concretePath}`, value) : ERASED;
+            }),
+          );
+        },
+        true,
+      );
     }
     await Promise.all(pending);
     return copy;
