@@ -15,7 +15,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^#(domain|application|sqlite|testing)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#(domain|application|sqlite|testing|config|http)$': '<rootDir>/libs/$1/src/index.ts',
     '^#application/event-store/envelope$': '<rootDir>/libs/application/src/event-store/envelope.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

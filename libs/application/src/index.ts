@@ -6,3 +6,8 @@ export * from './personal-data/sealer.js';
 export * from './commands/aggregate-command-handler.js';
 export * from './commands/execute-aggregate-command.js';
 export * from './commands/command-handling.module.js';
+export * from './users/user-directory.port.js';
+export * from './users/auth.service.js';
+export * from './http-support/idempotency-store.port.js';
+export * from './reference-numbers/reference-number-allocator.js';
+export * from './reporters/receipts.js';

@@ -2,3 +2,4 @@ export * from './durable-database.js';
 export * from './sqlite-event-store.js';
 export * from './sqlite-key-vault.js';
 export * from './sqlite-storage.module.js';
+export * from './sqlite-app-store.js';

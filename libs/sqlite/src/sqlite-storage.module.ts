@@ -1,30 +1,36 @@
-import { Global, Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { EventStore, KeyVault } from '#application';
+import { EventStore, IdempotencyStore, KeyVault, ReceiptIndex, UserDirectory } from '#application';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteKeyVault } from './sqlite-key-vault.js';
+import { SqliteIdempotencyStore, SqliteReceiptIndex, SqliteUserDirectory, openAppDatabase } from './sqlite-app-store.js';
 
 export interface SqliteStorageOptions {
-  /** Folder holding events.sqlite and keys.sqlite (the key vault is a file of its own). */
+  /** Folder holding events.sqlite, keys.sqlite (the key vault, a file of its own) and app.sqlite. */
   dataDir: string;
   /** 32-byte key that wraps every data key in the vault. */
   masterKey: Buffer;
 }
 
+const APP_DB = Symbol('app.sqlite');
+
 class SqliteStorageLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(KeyVault) private readonly vault: KeyVault,
+    @Inject(APP_DB) private readonly appDb: Database.Database,
   ) {}
 
   /** Finishes in-flight appends before the files close. */
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
     await this.vault.close();
+    this.appDb.close();
   }
 }
 
-/** Binds the EventStore and KeyVault ports to the embedded SQLite adapters. */
+/** Binds the storage ports to the embedded SQLite adapters. */
 @Global()
 @Module({})
 export class SqliteStorageModule {
@@ -41,9 +47,13 @@ export class SqliteStorageModule {
           },
         },
         { provide: KeyVault, useFactory: () => new SqliteKeyVault(join(options.dataDir, 'keys.sqlite'), options.masterKey) },
+        { provide: APP_DB, useFactory: () => openAppDatabase(join(options.dataDir, 'app.sqlite')) },
+        { provide: UserDirectory, useFactory: (db: Database.Database) => new SqliteUserDirectory(db), inject: [APP_DB] },
+        { provide: IdempotencyStore, useFactory: (db: Database.Database) => new SqliteIdempotencyStore(db), inject: [APP_DB] },
+        { provide: ReceiptIndex, useFactory: (db: Database.Database) => new SqliteReceiptIndex(db), inject: [APP_DB] },
         SqliteStorageLifecycle,
       ],
-      exports: [EventStore, KeyVault],
+      exports: [EventStore, KeyVault, UserDirectory, IdempotencyStore, ReceiptIndex],
     };
   }
 }

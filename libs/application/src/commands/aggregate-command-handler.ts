@@ -40,17 +40,37 @@ export function toDomainEvent(definition: AnyDefinition, event: StoredEvent): { 
  * append with the expected version. The fold runs on sealed events (deciders never read personal data).
  */
 export class AggregateCommandHandler {
+  /**
+   * Folded states by stream, least recently used first. A hit still reads the stream's tail from the
+   * store, so a state is never stale, only incomplete until caught up; states are immutable values.
+   */
+  private readonly states = new Map<string, { version: number; state: unknown }>();
+
   constructor(
     private readonly store: EventStore,
     private readonly sealer: PersonalDataSealer,
     private readonly newId: () => string = uuidv7,
+    private readonly maxCachedStreams = 20_000,
   ) {}
 
   async load<S>(definition: AggregateDefinition<unknown, { type: string; data: unknown }, S>, streamId: string): Promise<{ state: S; version: number }> {
-    const events = await this.store.readStream(streamId);
-    let state = definition.decider.initialState();
+    const key = `${definition.name}/${streamId}`;
+    const cached = this.states.get(key);
+    let state = (cached?.state as S | undefined) ?? definition.decider.initialState();
+    let version = cached?.version ?? 0;
+    const events = await this.store.readStream(streamId, { fromVersion: version + 1 });
     for (const event of events) state = definition.decider.evolve(state, toDomainEvent(definition as AnyDefinition, event));
-    return { state, version: events.length === 0 ? 0 : events[events.length - 1]!.streamVersion };
+    if (events.length > 0) version = events[events.length - 1]!.streamVersion;
+    if (version > 0) this.remember(key, version, state);
+    return { state, version };
+  }
+
+  private remember(key: string, version: number, state: unknown): void {
+    const current = this.states.get(key);
+    if (current && current.version > version) return;
+    this.states.delete(key);
+    this.states.set(key, { version, state });
+    if (this.states.size > this.maxCachedStreams) this.states.delete(this.states.keys().next().value!);
   }
 
   async execute<C extends DomainCommand, E extends { type: string; data: unknown }, S>(
@@ -70,6 +90,8 @@ export class AggregateCommandHandler {
       const events = await this.prepare(def, streamId, command, decided, options);
       try {
         const result = await this.store.append(streamId, events, version);
+        const after = decided.reduce((acc, event) => definition.decider.evolve(acc, event), state as S);
+        this.remember(`${definition.name}/${streamId}`, result.version, after);
         return { streamId, version: result.version, position: result.position, events: result.events };
       } catch (error) {
         const retry = error instanceof WrongExpectedVersionError && options.retryOnConflict && options.expectedVersion === undefined;

@@ -1,0 +1,133 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import type { Actor, Role } from '#domain';
+import { ROLES, UserDirectory, type UserRecord } from './user-directory.port.js';
+
+export interface Principal {
+  userId: string;
+  username: string;
+  roles: Role[];
+  officeCode: string;
+  unitCode?: string;
+}
+
+export class InvalidCredentialsError extends Error {
+  readonly code = 'AUTH.INVALID_CREDENTIALS';
+  constructor() {
+    super('unknown username or wrong password');
+    this.name = 'InvalidCredentialsError';
+  }
+}
+
+export class TooManyLoginAttemptsError extends Error {
+  readonly code = 'AUTH.TOO_MANY_ATTEMPTS';
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many failed logins; try again later');
+    this.name = 'TooManyLoginAttemptsError';
+  }
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  displayName: string;
+  roles: Role[];
+  officeCode: string;
+  unitCode?: string;
+}
+
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+const MAX_FAILURES = 5;
+
+export function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function actorOf(principal: Principal, role: Role): Actor {
+  return { kind: 'user', userId: principal.userId, role, officeCode: principal.officeCode };
+}
+
+/**
+ * Passwords are hashed with Argon2id; bearer tokens are 256-bit random strings of which only the SHA-256
+ * is stored. A password change revokes every token of the user. Failed logins are counted per username
+ * and per client; past five in fifteen minutes the login is refused before the password is checked.
+ */
+export class AuthService {
+  private readonly failures = new Map<string, number[]>();
+  // Verifying against a real hash for unknown users keeps the timing of both answers alike.
+  private readonly dummyHash = argon2Hash(randomBytes(16).toString('hex'));
+
+  constructor(
+    private readonly users: UserDirectory,
+    private readonly tokenTtlSeconds: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async createUser(input: NewUser): Promise<UserRecord> {
+    const at = this.now().toISOString();
+    const user: UserRecord = {
+      userId: randomUUID(),
+      username: input.username,
+      displayName: input.displayName,
+      roles: input.roles.filter((r) => ROLES.includes(r)),
+      officeCode: input.officeCode,
+      ...(input.unitCode ? { unitCode: input.unitCode } : {}),
+      passwordHash: await argon2Hash(input.password),
+      passwordChangedAt: at,
+      createdAt: at,
+    };
+    await this.users.create(user);
+    return user;
+  }
+
+  async login(username: string, password: string, client: string): Promise<{ token: string; expiresAt: string; user: UserRecord }> {
+    const keys = [`u:${username.toLowerCase()}`, `c:${client}`];
+    const now = this.now().getTime();
+    for (const key of keys) {
+      const recent = (this.failures.get(key) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
+      this.failures.set(key, recent);
+      if (recent.length >= MAX_FAILURES) throw new TooManyLoginAttemptsError(Math.ceil((recent[0]! + FAILURE_WINDOW_MS - now) / 1000));
+    }
+    const user = await this.users.byUsername(username);
+    const ok = user ? await argon2Verify(user.passwordHash, password) : (await argon2Verify(await this.dummyHash, password), false);
+    if (!user || !ok) {
+      for (const key of keys) this.failures.get(key)!.push(now);
+      throw new InvalidCredentialsError();
+    }
+    for (const key of keys) this.failures.delete(key);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now + this.tokenTtlSeconds * 1000).toISOString();
+    await this.users.saveToken(tokenDigest(token), user.userId, expiresAt);
+    return { token, expiresAt, user };
+  }
+
+  async authenticate(token: string): Promise<Principal | undefined> {
+    const userId = await this.users.tokenUser(tokenDigest(token), this.now().toISOString());
+    if (!userId) return undefined;
+    const user = await this.users.byId(userId);
+    if (!user) return undefined;
+    return { userId: user.userId, username: user.username, roles: user.roles, officeCode: user.officeCode, ...(user.unitCode ? { unitCode: user.unitCode } : {}) };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.users.revokeToken(tokenDigest(token));
+  }
+
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.users.byId(userId);
+    if (!user || !(await argon2Verify(user.passwordHash, currentPassword))) throw new InvalidCredentialsError();
+    await this.users.setPassword(userId, await argon2Hash(newPassword), this.now().toISOString());
+    await this.users.revokeTokensOf(userId);
+  }
+
+  /**
+   * First start: create `admin` with the configured password, or a generated one that is returned so the
+   * caller can print it once. Returns undefined when users already exist.
+   */
+  async ensureAdmin(configuredPassword: string | undefined, officeCode: string): Promise<{ generatedPassword?: string } | undefined> {
+    if ((await this.users.count()) > 0) return undefined;
+    const password = configuredPassword ?? randomBytes(18).toString('base64url');
+    await this.createUser({ username: 'admin', password, displayName: 'Administrator', roles: ['admin'], officeCode });
+    return configuredPassword ? {} : { generatedPassword: password };
+  }
+}

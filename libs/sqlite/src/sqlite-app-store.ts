@@ -1,0 +1,162 @@
+import type Database from 'better-sqlite3';
+import { IdempotencyStore, ReceiptIndex, UserDirectory, UsernameTakenError, type StoredResponse, type UserRecord } from '#application';
+import type { Role } from '#domain';
+import { openDurableDatabase } from './durable-database.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  user_id             TEXT PRIMARY KEY,
+  username            TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  display_name        TEXT NOT NULL,
+  roles               TEXT NOT NULL,
+  office_code         TEXT NOT NULL,
+  unit_code           TEXT,
+  password_hash       TEXT NOT NULL,
+  password_changed_at TEXT NOT NULL,
+  created_at          TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users (user_id),
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tokens_by_user ON tokens (user_id);
+CREATE TABLE IF NOT EXISTS idempotency (
+  scoped_key  TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  status      INTEGER NOT NULL,
+  headers     TEXT NOT NULL,
+  body        TEXT NOT NULL,
+  expires_at  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idempotency_by_expiry ON idempotency (expires_at);
+CREATE TABLE IF NOT EXISTS receipt_index (
+  lookup TEXT PRIMARY KEY,
+  tip_id TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
+interface UserRow {
+  user_id: string;
+  username: string;
+  display_name: string;
+  roles: string;
+  office_code: string;
+  unit_code: string | null;
+  password_hash: string;
+  password_changed_at: string;
+  created_at: string;
+}
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    userId: row.user_id,
+    username: row.username,
+    displayName: row.display_name,
+    roles: JSON.parse(row.roles) as Role[],
+    officeCode: row.office_code,
+    ...(row.unit_code ? { unitCode: row.unit_code } : {}),
+    passwordHash: row.password_hash,
+    passwordChangedAt: row.password_changed_at,
+    createdAt: row.created_at,
+  };
+}
+
+/** `app.sqlite`: staff accounts, tokens, idempotency records and the receipt index — not events. */
+export function openAppDatabase(file: string): Database.Database {
+  const db = openDurableDatabase(file);
+  db.exec(SCHEMA);
+  return db;
+}
+
+export class SqliteUserDirectory extends UserDirectory {
+  constructor(private readonly db: Database.Database) {
+    super();
+  }
+
+  async create(user: UserRecord): Promise<void> {
+    try {
+      this.db
+        .prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(user.userId, user.username, user.displayName, JSON.stringify(user.roles), user.officeCode, user.unitCode ?? null, user.passwordHash, user.passwordChangedAt, user.createdAt);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new UsernameTakenError(user.username);
+      throw error;
+    }
+  }
+
+  async byUsername(username: string): Promise<UserRecord | undefined> {
+    const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?').get(username);
+    return row && toUser(row);
+  }
+
+  async byId(userId: string): Promise<UserRecord | undefined> {
+    const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE user_id = ?').get(userId);
+    return row && toUser(row);
+  }
+
+  async list(): Promise<UserRecord[]> {
+    return this.db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username').all().map(toUser);
+  }
+
+  async count(): Promise<number> {
+    return this.db.prepare<[], number>('SELECT count(*) FROM users').pluck().get() ?? 0;
+  }
+
+  async setPassword(userId: string, passwordHash: string, at: string): Promise<void> {
+    this.db.prepare('UPDATE users SET password_hash = ?, password_changed_at = ? WHERE user_id = ?').run(passwordHash, at, userId);
+  }
+
+  async saveToken(tokenHash: string, userId: string, expiresAt: string): Promise<void> {
+    this.db.prepare('INSERT INTO tokens VALUES (?, ?, ?)').run(tokenHash, userId, expiresAt);
+  }
+
+  async tokenUser(tokenHash: string, now: string): Promise<string | undefined> {
+    return this.db.prepare<[string, string], string>('SELECT user_id FROM tokens WHERE token_hash = ? AND expires_at > ?').pluck().get(tokenHash, now);
+  }
+
+  async revokeToken(tokenHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM tokens WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async revokeTokensOf(userId: string): Promise<void> {
+    this.db.prepare('DELETE FROM tokens WHERE user_id = ?').run(userId);
+  }
+}
+
+export class SqliteIdempotencyStore extends IdempotencyStore {
+  constructor(private readonly db: Database.Database) {
+    super();
+  }
+
+  async get(scopedKey: string, now: string): Promise<StoredResponse | undefined> {
+    const row = this.db
+      .prepare<[string, string], { fingerprint: string; status: number; headers: string; body: string }>('SELECT fingerprint, status, headers, body FROM idempotency WHERE scoped_key = ? AND expires_at > ?')
+      .get(scopedKey, now);
+    return row && { fingerprint: row.fingerprint, status: row.status, headers: JSON.parse(row.headers) as Record<string, string>, body: row.body };
+  }
+
+  async put(scopedKey: string, response: StoredResponse, expiresAt: string): Promise<void> {
+    this.db
+      .prepare('INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)')
+      .run(scopedKey, response.fingerprint, response.status, JSON.stringify(response.headers), response.body, expiresAt);
+  }
+
+  async purgeExpired(now: string): Promise<number> {
+    return this.db.prepare('DELETE FROM idempotency WHERE expires_at <= ?').run(now).changes;
+  }
+}
+
+export class SqliteReceiptIndex extends ReceiptIndex {
+  constructor(private readonly db: Database.Database) {
+    super();
+  }
+
+  async put(lookup: string, tipId: string): Promise<void> {
+    this.db.prepare('INSERT INTO receipt_index VALUES (?, ?)').run(lookup, tipId);
+  }
+
+  async find(lookup: string): Promise<string | undefined> {
+    return this.db.prepare<[string], string>('SELECT tip_id FROM receipt_index WHERE lookup = ?').pluck().get(lookup);
+  }
+}
