@@ -16,6 +16,7 @@ export default {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^#(domain|application|sqlite|testing|config|http)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#standalone$': '<rootDir>/apps/standalone/src/standalone.ts',
     '^#application/event-store/envelope$': '<rootDir>/libs/application/src/event-store/envelope.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

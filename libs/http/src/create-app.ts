@@ -1,0 +1,56 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppConfig } from '#config';
+import { sendProblem } from './core/problem-details.filter.js';
+import { PinoNestLogger } from './core/logger.js';
+import { createValidationPipe } from './core/validation.js';
+
+export interface CreateAppOptions {
+  config: AppConfig;
+  /** The storage module (embedded SQLite, or the production adapters). */
+  storage: DynamicModule;
+  /** The API module (HttpApiModule.forRoot(config), or a subset for a service). */
+  api: DynamicModule;
+  logger: Logger;
+}
+
+/**
+ * Builds the Fastify-based Nest application with what every casetrail HTTP service shares: the body
+ * limit, problem details for errors Fastify raises itself (bad JSON, media type, size), validation,
+ * the /api/v1 prefix and the OpenAPI document at /api/docs (UI) and /api/docs-json.
+ */
+export async function createHttpApp({ config, storage, api, logger }: CreateAppOptions): Promise<NestFastifyApplication> {
+  @Module({ imports: [storage, api] })
+  class RootModule {}
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    loggerInstance: logger,
+    genReqId: () => randomUUID(),
+    trustProxy: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new PinoNestLogger(logger), bufferLogs: false });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.setErrorHandler((error, _request, reply) => sendProblem(reply, error, { error: (e: unknown) => logger.error({ err: e }, 'unhandled error') }));
+  // JSON only: any other body (text/plain included, which Fastify parses by default) gets a 415.
+  fastify.removeContentTypeParser('text/plain');
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('casetrail API')
+      .setDescription('Event-sourced case and complaint tracking for anti-corruption offices. Errors are RFC 9457 problem details with a stable `code`.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+  return app;
+}

@@ -1,0 +1,50 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AuthService, CommandHandlingModule, EventStore, ReceiptService, ReferenceNumberAllocator, UserDirectory } from '#application';
+import { AppConfig } from '#config';
+import { AuthGuard } from './core/auth.js';
+import { CommandDispatcher } from './core/command-dispatcher.js';
+import { commandController, type CommandCollection } from './core/command-routes.js';
+import { IdempotencyInterceptor } from './core/idempotency.interceptor.js';
+import { ProblemDetailsFilter } from './core/problem-details.filter.js';
+import { AuthController, UsersController } from './routes/auth.controller.js';
+import { CaseOpenController } from './routes/case-open.controller.js';
+import { caseAggregateFor, caseAggregateProvider } from './routes/cases.collection.js';
+import { HealthController } from './routes/health.controller.js';
+import { StreamsController } from './routes/streams.controller.js';
+import { TipIntakeController } from './routes/tip-intake.controller.js';
+import { TIPS } from './routes/tips.routes.js';
+import { commandCollections } from './routes/collections.js';
+
+/**
+ * The HTTP API: every route under /api/v1 (health and readiness at the root), each guarded, validated,
+ * described in OpenAPI and answered with RFC 9457 problem details on error. Storage comes from whichever
+ * storage module the app imports.
+ */
+@Module({})
+export class HttpApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const collections: CommandCollection[] = commandCollections(caseAggregateFor(config));
+    const generated: Type<unknown>[] = collections.map(commandController);
+    return {
+      module: HttpApiModule,
+      imports: [CommandHandlingModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'public', ttl: 60_000, limit: config.publicRateLimitPerMinute }] })],
+      controllers: [HealthController, AuthController, UsersController, TipIntakeController, CaseOpenController, StreamsController, ...generated],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        caseAggregateProvider,
+        CommandDispatcher,
+        { provide: AuthService, useFactory: (users: UserDirectory) => new AuthService(users, config.tokenTtlSeconds), inject: [UserDirectory] },
+        { provide: ReferenceNumberAllocator, useFactory: (store: EventStore) => new ReferenceNumberAllocator(store), inject: [EventStore] },
+        { provide: ReceiptService, useFactory: () => new ReceiptService(config.receiptPepper) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+      exports: [AuthService],
+    };
+  }
+}
+
+export { TIPS };
