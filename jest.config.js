@@ -9,11 +9,19 @@ const swc = {
   sourceMaps: 'inline',
 };
 
+// ES-module-only packages that CommonJS dependencies require(): Node 20 loads them (require(esm)), jest's
+// CommonJS loader cannot, so jest gets a CommonJS build of them from SWC.
+const ESM_REQUIRED_FROM_CJS = ['content-disposition'];
+
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swc],
+    [`node_modules/(${ESM_REQUIRED_FROM_CJS.join('|')})/.+\\.js$`]: ['@swc/jest', { module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_REQUIRED_FROM_CJS.join('|')})/)`],
   moduleNameMapper: {
     '^#(domain|application|sqlite|testing|config|http)$': '<rootDir>/libs/$1/src/index.ts',
     '^#standalone$': '<rootDir>/apps/standalone/src/standalone.ts',

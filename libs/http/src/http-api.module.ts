@@ -1,12 +1,12 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthService, CommandHandlingModule, EventStore, ReceiptService, ReferenceNumberAllocator, UserDirectory } from '#application';
 import { AppConfig } from '#config';
 import { AuthGuard } from './core/auth.js';
 import { CommandDispatcher } from './core/command-dispatcher.js';
 import { commandController, type CommandCollection } from './core/command-routes.js';
 import { IdempotencyInterceptor } from './core/idempotency.interceptor.js';
+import { PublicRateLimitGuard } from './core/rate-limit.guard.js';
 import { ProblemDetailsFilter } from './core/problem-details.filter.js';
 import { AuthController, UsersController } from './routes/auth.controller.js';
 import { CaseOpenController } from './routes/case-open.controller.js';
@@ -29,12 +29,13 @@ export class HttpApiModule {
     const generated: Type<unknown>[] = collections.map(commandController);
     return {
       module: HttpApiModule,
-      imports: [CommandHandlingModule, ThrottlerModule.forRoot({ throttlers: [{ name: 'public', ttl: 60_000, limit: config.publicRateLimitPerMinute }] })],
+      imports: [CommandHandlingModule],
       controllers: [HealthController, AuthController, UsersController, TipIntakeController, CaseOpenController, StreamsController, ...generated],
       providers: [
         { provide: AppConfig, useValue: config },
         caseAggregateProvider,
         CommandDispatcher,
+        PublicRateLimitGuard,
         { provide: AuthService, useFactory: (users: UserDirectory) => new AuthService(users, config.tokenTtlSeconds), inject: [UserDirectory] },
         { provide: ReferenceNumberAllocator, useFactory: (store: EventStore) => new ReferenceNumberAllocator(store), inject: [EventStore] },
         { provide: ReceiptService, useFactory: () => new ReceiptService(config.receiptPepper) },

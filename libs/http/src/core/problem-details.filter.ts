@@ -1,5 +1,4 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { DuplicateEventIdError, InvalidCredentialsError, TooManyLoginAttemptsError, UsernameTakenError, WrongExpectedVersionError } from '#application';
 import { ForbiddenTransitionError, InvalidCommandError, RuleViolationError, StreamAlreadyExistsError, StreamNotFoundError, type DomainError } from '#domain';
@@ -38,7 +37,6 @@ export function toProblem(error: unknown): { problem: ProblemDetails; headers: R
   if (error instanceof UsernameTakenError) return { problem: problem(409, error.code, error.message), headers: {} };
   if (error instanceof InvalidCredentialsError) return { problem: problem(401, error.code, error.message), headers: { 'www-authenticate': 'Bearer' } };
   if (error instanceof TooManyLoginAttemptsError) return { problem: problem(429, error.code, error.message), headers: { 'retry-after': String(error.retryAfterSeconds) } };
-  if (error instanceof ThrottlerException) return { problem: problem(429, 'REQUEST.RATE_LIMITED', 'too many requests; slow down'), headers: { 'retry-after': '60' } };
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = status === 404 ? 'ROUTE.NOT_FOUND' : status === 400 ? 'REQUEST.MALFORMED' : `HTTP.${status}`;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { PublicRateLimitGuard } from '../core/rate-limit.guard.js';
 import { AuthService, UserDirectory, type UserRecord } from '#application';
 import { AppConfig } from '#config';
 import type { Role } from '#domain';
@@ -23,7 +23,7 @@ export class AuthController {
   /** Failed logins are rate limited (per username and per client) and logged without the password. */
   @Post('login')
   @Public()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(PublicRateLimitGuard)
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in and get a bearer token', operationId: 'auth.login' })
   @ApiBody({ type: LoginRequest })

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { PublicRateLimitGuard } from '../core/rate-limit.guard.js';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AggregateCommandHandler, ReceiptIndex, ReceiptService, ReferenceNumberAllocator } from '#application';
@@ -36,7 +36,7 @@ export class TipIntakeController {
    */
   @Post()
   @Public({ optionalAuth: true })
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(PublicRateLimitGuard)
   @HttpCode(201)
   @ApiOperation({ summary: 'Submit a report (public) or register one (intake officer)', operationId: 'tips.submit' })
   @ApiBody({ type: SubmitTipRequest })
