@@ -62,6 +62,17 @@ export class AuthGuard implements CanActivate {
     request.principal = principal;
     request.rawToken = token;
     const allowed = routeRoles(this.reflector, ctx);
+    // A user with several roles may say which one they act in (e.g. a supervisor who is also the admin
+    // granting a second deadline extension); by default the first of their roles the route allows.
+    const requested = request.headers['x-casetrail-role'];
+    if (typeof requested === 'string') {
+      if (!principal.roles.includes(requested as Role) || (allowed && !allowed.includes(requested as Role))) {
+        this.deny(request, 403, 'AUTH.ROLE_NOT_ALLOWED', principal);
+        throw new ProblemError(problem(403, 'AUTH.ROLE_NOT_ALLOWED', `you cannot act as ${requested} here`, { allowedRoles: allowed ?? principal.roles }));
+      }
+      request.actingRole = requested as Role;
+      return true;
+    }
     if (!allowed) {
       request.actingRole = principal.roles[0];
       return true;

@@ -55,6 +55,8 @@ export class CommandDispatcher {
     options: { retryOnConflict?: boolean; actor?: Actor; at?: string; /** false for a second stream touched by the same request */ useIfMatch?: boolean } = {},
   ): Promise<CommandResponse> {
     const streamId = `${aggregate.category}-${id}`;
+    // Validated DTOs are class instances with undefined own properties: commands carry plain JSON.
+    data = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
     const expectedVersion = options.useIfMatch === false ? undefined : parseIfMatch(request.headers['if-match']);
     const meta: CommandMeta = { at: options.at ?? new Date().toISOString(), actor: options.actor ?? this.actor(request) };
     const result: CommandResult = await this.bus.execute(

@@ -78,6 +78,25 @@ export const Text = (maxLength: number, options: FieldOptions = {}) =>
     Matches(NON_BLANK, { message: '$property must not be blank' }),
   );
 
+/** Distinct non-blank texts of at most `maxLength` characters each. */
+export const TextList = (maxLength: number, options: FieldOptions & { maxItems?: number } = {}) => {
+  const maxItems = options.maxItems ?? 50;
+  return field(
+    options,
+    { type: String, isArray: true, minLength: 1, maxLength, pattern: NON_BLANK.source, minItems: 0, maxItems, uniqueItems: true },
+    IsArray(),
+    ArrayMaxSize(maxItems),
+    ArrayUnique(),
+    IsString({ each: true }),
+    MaxLength(maxLength, { each: true }),
+    Matches(NON_BLANK, { each: true, message: 'each value in $property must not be blank' }),
+  );
+};
+
+/** A string of a given shape, e.g. a district code or a media type. */
+export const Matching = (pattern: RegExp, maxLength: number, message: string, options: FieldOptions = {}) =>
+  field(options, { type: String, pattern: pattern.source, maxLength }, IsString(), MaxLength(maxLength), Matches(pattern, { message: `$property ${message}` }));
+
 /** A short code or reference chosen outside this system (unit code, policy code, offence code). */
 export const Code = (options: FieldOptions = {}, maxLength: number = TEXT.code) =>
   field(
@@ -176,16 +195,19 @@ export const Sha256 = (options: FieldOptions = {}) =>
     Matches(SHA256_HEX, { message: '$property must be 64 lower-case hex digits' }),
   );
 
+/** @nestjs/swagger recognises a lazy type only by the function's name, `type`. */
+const lazy = (thunk: () => ClassType<object>) => ({ type: () => thunk() }).type;
+
 /** A nested object with its own DTO class. */
 export const Nested = (type: () => ClassType<object>, options: FieldOptions = {}) =>
-  field(options, { type }, IsObject(), ValidateNested(), Type(type));
+  field(options, { type: lazy(type) }, IsObject(), ValidateNested(), Type(type));
 
 export const NestedList = (type: () => ClassType<object>, options: FieldOptions & { minItems?: number; maxItems?: number } = {}) => {
   const minItems = options.minItems ?? 0;
   const maxItems = options.maxItems ?? 100;
   return field(
     options,
-    { type, isArray: true, minItems, maxItems },
+    { type: lazy(type), isArray: true, minItems, maxItems },
     IsArray(),
     ArrayMinSize(minItems),
     ArrayMaxSize(maxItems),
@@ -198,9 +220,10 @@ export const NestedList = (type: () => ClassType<object>, options: FieldOptions 
 const NO_FIELDS: unique symbol = Symbol('no-fields');
 
 /**
- * Body of a command that carries no data: `{}`. class-validator refuses to validate an instance of a class
- * without any rule (forbidUnknownValues), so this registers one under a symbol, which no JSON body can
- * carry: `{}` passes and every named property is refused by forbidNonWhitelisted.
+ * Body of a command that carries no data: `{}`. Nest's ValidationPipe turns forbidUnknownValues off, but
+ * class-validator on its own (default on) refuses an instance of a class without any rule; so this registers
+ * one under a symbol, which no JSON body can carry. Either way `{}` passes and every named property is
+ * refused by forbidNonWhitelisted.
  */
 export class EmptyRequest {
   @Allow() [NO_FIELDS]?: never;

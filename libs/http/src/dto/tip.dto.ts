@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ACK_METHODS, AGENCY_TYPES, COMPLAINT_CATEGORIES, PROVINCES, REFERRAL_TARGETS, TIP_CHANNELS, TIP_REJECTION_REASONS, ACCESS_REVOCATION_REASONS } from '#domain';
+import { ACK_METHODS, AGENCY_TYPES, REFERRAL_TARGETS, TIP_CHANNELS, TIP_REJECTION_REASONS, ACCESS_REVOCATION_REASONS } from '#domain';
 
-export const PROVINCE_CODES = PROVINCES.map((p) => p.iso);
-export const CATEGORY_CODES = Object.keys(COMPLAINT_CATEGORIES);
+import { CATEGORY_CODES, OPAQUE_ID, PROVINCE_CODES } from './fields.js';
 const MAX_AMOUNT = 1e13;
 
 export class ReporterIdentityRequest {
@@ -24,7 +23,7 @@ export class SubmitTipRequest {
   @IsOptional() @IsIn(TIP_CHANNELS) channel?: (typeof TIP_CHANNELS)[number];
 
   @ApiPropertyOptional({ description: 'the agency named by the reporter, as written', maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) allegedAgencyText?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() allegedAgencyId?: string;
+  @ApiPropertyOptional({ pattern: OPAQUE_ID.source, maxLength: 128, description: 'id of the agency in the agency registry' }) @IsOptional() @Matches(OPAQUE_ID) allegedAgencyId?: string;
   @ApiPropertyOptional({ enum: AGENCY_TYPES }) @IsOptional() @IsIn(AGENCY_TYPES) agencyType?: (typeof AGENCY_TYPES)[number];
   @ApiPropertyOptional({ enum: PROVINCE_CODES, description: 'ISO 3166-2:TH code of the agency or incident, e.g. TH-49' }) @IsOptional() @IsIn(PROVINCE_CODES, { message: 'provinceCode must be an ISO 3166-2:TH province code such as TH-49' }) provinceCode?: string;
   @ApiPropertyOptional({ enum: CATEGORY_CODES }) @IsOptional() @IsIn(CATEGORY_CODES) categoryGuess?: string;
@@ -56,7 +55,7 @@ export class RejectTipRequest {
 
 export class ReferTipRequest {
   @ApiProperty({ enum: REFERRAL_TARGETS }) @IsIn(REFERRAL_TARGETS) toAgency!: (typeof REFERRAL_TARGETS)[number];
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() toAgencyId?: string;
+  @ApiPropertyOptional({ pattern: OPAQUE_ID.source, maxLength: 128 }) @IsOptional() @Matches(OPAQUE_ID) toAgencyId?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) referenceNo?: string;
 }
 
