@@ -32,6 +32,8 @@ export class AppConfig {
   /** Requests per minute per client on public routes (tip intake, login). */
   readonly publicRateLimitPerMinute!: number;
   readonly logLevel!: string;
+  /** Accept staff commands with `X-Occurred-At` (entering records of past years; the demo). Off by default. */
+  readonly allowBackdatedEntry!: boolean;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -101,5 +103,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     closureApprovalRequired: boolean(env, 'CASETRAIL_CLOSURE_APPROVAL_REQUIRED', true),
     publicRateLimitPerMinute: integer(env, 'CASETRAIL_PUBLIC_RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
     logLevel: env.LOG_LEVEL || 'info',
+    allowBackdatedEntry: boolean(env, 'CASETRAIL_ALLOW_BACKDATED_ENTRY', false),
   });
 }

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { ExecuteAggregateCommand, actorOf, type CommandResult } from '#application';
+import { AppConfig } from '#config';
 import type { Actor, AggregateDefinition, CommandMeta } from '#domain';
 import type { AuthedRequest } from './auth.js';
 import { ProblemError, problem } from './problem.js';
@@ -34,7 +35,28 @@ export function setEtag(reply: FastifyReply, version: number): void {
 /** From an HTTP request to the CommandBus: actor, time, correlation and If-Match come from the request. */
 @Injectable()
 export class CommandDispatcher {
-  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
+  constructor(
+    @Inject(CommandBus) private readonly bus: CommandBus,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * When the command happened: now, or — only where backdated entry is switched on (entering paper
+   * records of past years, loading the demo) — the staff user's `X-Occurred-At`. The envelope's
+   * `recordedAt` always stays the real time of storage, so a backdated event is visible as such.
+   */
+  at(request: AuthedRequest): string {
+    const header = request.headers['x-occurred-at'];
+    if (header === undefined) return new Date().toISOString();
+    const valid = typeof header === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(header) && !Number.isNaN(Date.parse(header));
+    if (!this.config.allowBackdatedEntry || !request.principal) {
+      throw new ProblemError(problem(403, 'REQUEST.BACKDATING_DISABLED', 'X-Occurred-At is accepted only from staff, where backdated entry is enabled'));
+    }
+    if (!valid || Date.parse(header) > Date.now() || Date.parse(header) < Date.UTC(2000, 0, 1)) {
+      throw new ProblemError(problem(400, 'REQUEST.INVALID', 'X-Occurred-At must be a past UTC instant', { errors: [{ field: 'X-Occurred-At', rule: 'pastInstant', message: 'must be a UTC instant (…Z) in the past, after 2000' }] }));
+    }
+    return new Date(header).toISOString();
+  }
 
   actor(request: AuthedRequest): Actor {
     if (!request.principal || !request.actingRole) return { kind: 'reporter' };
@@ -58,7 +80,7 @@ export class CommandDispatcher {
     // Validated DTOs are class instances with undefined own properties: commands carry plain JSON.
     data = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
     const expectedVersion = options.useIfMatch === false ? undefined : parseIfMatch(request.headers['if-match']);
-    const meta: CommandMeta = { at: options.at ?? new Date().toISOString(), actor: options.actor ?? this.actor(request) };
+    const meta: CommandMeta = { at: options.at ?? this.at(request), actor: options.actor ?? this.actor(request) };
     const result: CommandResult = await this.bus.execute(
       new ExecuteAggregateCommand(aggregate, streamId, { type, data, meta } as { type: string; meta: CommandMeta }, {
         ...(expectedVersion !== undefined ? { expectedVersion } : {}),

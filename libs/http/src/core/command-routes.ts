@@ -12,6 +12,8 @@ type AnyAggregate = AggregateDefinition<{ type: string; meta: CommandMeta }, { t
 
 export interface RouteContext {
   newId(): string;
+  /** When the command happens (now, or the backdated X-Occurred-At): use it for "…At" defaults. */
+  at: string;
   request: AuthedRequest;
 }
 
@@ -70,8 +72,9 @@ export function commandController(collection: CommandCollection): Type<unknown> 
     const proto = GeneratedCommandController.prototype as unknown as Record<string, unknown>;
     const handler = async function (this: GeneratedCommandController, body: Record<string, unknown>, request: AuthedRequest, reply: FastifyReply): Promise<CommandResponse> {
       const id = this.dispatcher.newId();
-      const data = create.toData({ ...body }, { id, newId: () => this.dispatcher.newId(), request });
-      const result = await this.dispatcher.send(collection.aggregate, id, create.command, data, request, reply, { retryOnConflict: false });
+      const at = this.dispatcher.at(request);
+      const data = create.toData({ ...body }, { id, at, newId: () => this.dispatcher.newId(), request });
+      const result = await this.dispatcher.send(collection.aggregate, id, create.command, data, request, reply, { retryOnConflict: false, at });
       void reply.header('location', `/api/v1/${collection.path}/${id}`);
       return result;
     };
@@ -101,9 +104,10 @@ export function commandController(collection: CommandCollection): Type<unknown> 
     registerRouteName(route.command, route.route);
     const methodName = route.route.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const handler = async function (this: GeneratedCommandController, id: string, body: Record<string, unknown>, request: AuthedRequest, reply: FastifyReply): Promise<CommandResponse> {
-      const ctx: RouteContext = { newId: () => this.dispatcher.newId(), request };
+      const at = this.dispatcher.at(request);
+      const ctx: RouteContext = { newId: () => this.dispatcher.newId(), at, request };
       const data = route.toData ? route.toData({ ...body }, ctx) : { ...body };
-      return this.dispatcher.send(collection.aggregate, id, route.command, data, request, reply, { retryOnConflict: route.retryOnConflict ?? true });
+      return this.dispatcher.send(collection.aggregate, id, route.command, data, request, reply, { retryOnConflict: route.retryOnConflict ?? true, at });
     };
     Object.defineProperty(handler, 'name', { value: methodName });
     Object.defineProperty(GeneratedCommandController.prototype, methodName, { value: handler, writable: true, configurable: true });

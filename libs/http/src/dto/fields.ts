@@ -251,4 +251,3 @@ export const plainData = (body: Record<string, unknown>): Record<string, unknown
 export const actorUserId = (ctx: RouteContext): string | undefined => ctx.request.principal?.userId;
 
 /** "Now" for data fields the domain wants explicitly; never later than the command's own `meta.at`. */
-export const now = (): string => new Date().toISOString();

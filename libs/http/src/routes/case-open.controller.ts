@@ -50,7 +50,7 @@ export class CaseOpenController {
         throw new ProblemError(problem(409, 'TIP.ALREADY_TRIAGED', `tip ${tipId} is already ${tip.state.status}`, { tipId, status: tip.state.status }));
       }
     }
-    const at = new Date().toISOString();
+    const at = this.dispatcher.at(request);
     const caseId = this.dispatcher.newId();
     const { number: caseNo } = await this.numbers.next('case', this.config.officeCode, at);
     const opened = await this.dispatcher.send(

@@ -1,7 +1,7 @@
 import { consultationAggregate, type ConsultationCommandType, type Role } from '#domain';
 import type { CommandCollection, CommandRoute } from '../core/command-routes.js';
 import * as dto from '../dto/consultation.dto.js';
-import { now, plainData } from '../dto/fields.js';
+import { plainData } from '../dto/fields.js';
 
 type ConsultationRoute = CommandRoute & { command: Exclude<ConsultationCommandType, 'RequestConsultation'> };
 
@@ -68,9 +68,9 @@ const ROUTES: ConsultationRoute[] = [
     roles: CLINIC,
     summary: 'Record the result of the pending follow-up',
     retryOnConflict: true,
-    toData: (body) => {
+    toData: (body, ctx) => {
       const data = plainData(body);
-      return { ...data, completedAt: data.completedAt ?? now() };
+      return { ...data, completedAt: data.completedAt ?? ctx.at };
     },
   },
   {
@@ -113,7 +113,7 @@ export const CONSULTATIONS: CommandCollection = {
     summary: 'Register a consultation request (mobile clinic, walk-in, phone, online)',
     toData: (body, ctx) => {
       const data = plainData(body);
-      return { ...data, consultationId: ctx.id, requestedAt: data.requestedAt ?? now() };
+      return { ...data, consultationId: ctx.id, requestedAt: data.requestedAt ?? ctx.at };
     },
   },
   commands: ROUTES,

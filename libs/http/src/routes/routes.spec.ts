@@ -465,7 +465,7 @@ const rules = (errors: ValidationError[]): string[] =>
 
 function contextFor(actor: Actor, id: string): RouteContext & { id: string } {
   const principal: Principal = { userId: actor.userId!, username: 'tester', roles: [actor.role!], officeCode: 'PACC4' };
-  return { id, newId: () => uuidv7(), request: { principal, actingRole: actor.role } as AuthedRequest };
+  return { id, at: new Date().toISOString(), newId: () => uuidv7(), request: { principal, actingRole: actor.role } as AuthedRequest };
 }
 
 /** What the pipe and the generated handler make of a body: validate, transform, spread, toData. */

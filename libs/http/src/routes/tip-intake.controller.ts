@@ -53,7 +53,7 @@ export class TipIntakeController {
     }
     if (officer) request.actingRole = 'intake_officer';
     const channel: TipChannel = officer ? (body.channel ?? 'walk_in') : 'web';
-    const at = new Date().toISOString();
+    const at = this.dispatcher.at(request);
     const tipId = this.dispatcher.newId();
     const { number: tipNo } = await this.numbers.next('tip', this.config.officeCode, at);
     const receipt = this.receipts.generate();

@@ -1,7 +1,7 @@
 import { visitAggregate, type Role, type VisitCommandType } from '#domain';
 import type { CommandCollection, CommandRoute } from '../core/command-routes.js';
 import * as dto from '../dto/visit.dto.js';
-import { now, plainData } from '../dto/fields.js';
+import { plainData } from '../dto/fields.js';
 
 type VisitRoute = CommandRoute & { command: Exclude<VisitCommandType, 'PlanVisit'> };
 
@@ -53,9 +53,9 @@ const ROUTES: VisitRoute[] = [
     summary: 'Send the issued recommendations to the agency (no more can be issued afterwards)',
     // Freezes the set of recommendations: sent on the set the user saw.
     retryOnConflict: false,
-    toData: (body) => {
+    toData: (body, ctx) => {
       const data = plainData(body);
-      return { ...data, sentAt: data.sentAt ?? now() };
+      return { ...data, sentAt: data.sentAt ?? ctx.at };
     },
   },
   {
@@ -74,9 +74,9 @@ const ROUTES: VisitRoute[] = [
     roles: SURVEILLANCE,
     summary: 'Record the team’s verification of a recommendation',
     retryOnConflict: true,
-    toData: (body) => {
+    toData: (body, ctx) => {
       const data = plainData(body);
-      return { ...data, verifiedAt: data.verifiedAt ?? now() };
+      return { ...data, verifiedAt: data.verifiedAt ?? ctx.at };
     },
   },
   {
