@@ -250,4 +250,3 @@ export const plainData = (body: Record<string, unknown>): Record<string, unknown
 /** The signed-in user the command is issued by (the guard has set it on every command route). */
 export const actorUserId = (ctx: RouteContext): string | undefined => ctx.request.principal?.userId;
 
-/** "Now" for data fields the domain wants explicitly; never later than the command's own `meta.at`. */
