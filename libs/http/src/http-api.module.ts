@@ -9,11 +9,12 @@ import { IdempotencyInterceptor } from './core/idempotency.interceptor.js';
 import { PublicRateLimitGuard } from './core/rate-limit.guard.js';
 import { ProblemDetailsFilter } from './core/problem-details.filter.js';
 import { AuthController, UsersController } from './routes/auth.controller.js';
-import { CaseOpenController } from './routes/case-open.controller.js';
+import { CaseOpenController, CaseOpening } from './routes/case-open.controller.js';
+import { CrossStreamController } from './routes/cross-stream.controller.js';
 import { caseAggregateFor, caseAggregateProvider } from './routes/cases.collection.js';
 import { HealthController } from './routes/health.controller.js';
 import { StreamsController } from './routes/streams.controller.js';
-import { TipIntakeController } from './routes/tip-intake.controller.js';
+import { TipIntake, TipIntakeController } from './routes/tip-intake.controller.js';
 import { TIPS } from './routes/tips.routes.js';
 import { commandCollections } from './routes/collections.js';
 
@@ -30,12 +31,14 @@ export class HttpApiModule {
     return {
       module: HttpApiModule,
       imports: [CommandHandlingModule],
-      controllers: [HealthController, AuthController, UsersController, TipIntakeController, CaseOpenController, StreamsController, ...generated],
+      controllers: [HealthController, AuthController, UsersController, TipIntakeController, CaseOpenController, CrossStreamController, StreamsController, ...generated],
       providers: [
         { provide: AppConfig, useValue: config },
         caseAggregateProvider,
         CommandDispatcher,
         PublicRateLimitGuard,
+        TipIntake,
+        CaseOpening,
         { provide: AuthService, useFactory: (users: UserDirectory) => new AuthService(users, config.tokenTtlSeconds), inject: [UserDirectory] },
         { provide: ReferenceNumberAllocator, useFactory: (store: EventStore) => new ReferenceNumberAllocator(store), inject: [EventStore] },
         { provide: ReceiptService, useFactory: () => new ReceiptService(config.receiptPepper) },

@@ -74,12 +74,12 @@ export class CommandDispatcher {
     data: Record<string, unknown>,
     request: AuthedRequest,
     reply: FastifyReply,
-    options: { retryOnConflict?: boolean; actor?: Actor; at?: string; /** false for a second stream touched by the same request */ useIfMatch?: boolean } = {},
+    options: { retryOnConflict?: boolean; actor?: Actor; at?: string; /** false for a second stream touched by the same request */ useIfMatch?: boolean; expectedVersion?: number } = {},
   ): Promise<CommandResponse> {
     const streamId = `${aggregate.category}-${id}`;
     // Validated DTOs are class instances with undefined own properties: commands carry plain JSON.
     data = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
-    const expectedVersion = options.useIfMatch === false ? undefined : parseIfMatch(request.headers['if-match']);
+    const expectedVersion = options.expectedVersion ?? (options.useIfMatch === false ? undefined : parseIfMatch(request.headers['if-match']));
     const meta: CommandMeta = { at: options.at ?? this.at(request), actor: options.actor ?? this.actor(request) };
     const result: CommandResult = await this.bus.execute(
       new ExecuteAggregateCommand(aggregate, streamId, { type, data, meta } as { type: string; meta: CommandMeta }, {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Injectable, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AggregateCommandHandler, ReferenceNumberAllocator } from '#application';
@@ -13,10 +13,9 @@ import { CASE_AGGREGATE } from './cases.collection.js';
 
 type AnyAggregate = AggregateDefinition<{ type: string; meta: CommandMeta }, { type: string; data: unknown }, unknown>;
 
-@ApiTags('cases')
-@ApiBearerAuth()
-@Controller('cases')
-export class CaseOpenController {
+/** Opening a case: checks the source tips, takes the next case number, opens, marks the tips accepted. */
+@Injectable()
+export class CaseOpening {
   constructor(
     @Inject(CommandDispatcher) private readonly dispatcher: CommandDispatcher,
     @Inject(ReferenceNumberAllocator) private readonly numbers: ReferenceNumberAllocator,
@@ -25,20 +24,7 @@ export class CaseOpenController {
     @Inject(CASE_AGGREGATE) private readonly caseAggregate: AnyAggregate,
   ) {}
 
-  /**
-   * Opens a case with the next number of this office and fiscal year, then marks each source tip
-   * accepted. The tips are checked first; the case and the tips are separate streams, so a crash between
-   * the two leaves accepted-but-unmarked tips that a retry of the accept (idempotent per tip) repairs.
-   */
-  @Post()
-  @Roles('intake_officer', 'supervisor')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Open a case (from tips, a visit, a consultation, a referral or own motion)', operationId: 'cases.open' })
-  @ApiBody({ type: OpenCaseRequest })
-  @ApiResponse({ status: 201, type: OpenCaseResponse })
-  @ApiProduces('application/json', 'application/problem+json')
-  @ApiProblems(400, 401, 403, 409, 413, 415, 422, 429)
-  async open(@Body() body: OpenCaseRequest, @Req() request: AuthedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<OpenCaseResponse> {
+  async open(body: OpenCaseRequest, request: AuthedRequest, reply: FastifyReply): Promise<OpenCaseResponse> {
     const sourceTipIds = body.sourceTipIds ?? [];
     const origin = body.origin ?? (sourceTipIds.length > 0 ? 'tip' : 'own_motion');
     for (const [i, tipId] of sourceTipIds.entries()) {
@@ -74,7 +60,32 @@ export class CaseOpenController {
     for (const tipId of sourceTipIds) {
       await this.dispatcher.send(tipAggregate as unknown as AnyAggregate, tipId, 'AcceptTip', { caseId }, request, reply, { at, useIfMatch: false });
     }
-    void reply.header('etag', `"${opened.version}"`).header('location', `/api/v1/cases/${caseId}`);
     return { id: caseId, streamId: opened.streamId, version: opened.version, caseNo, acceptedTipIds: sourceTipIds };
+  }
+}
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('cases')
+export class CaseOpenController {
+  constructor(@Inject(CaseOpening) private readonly opening: CaseOpening) {}
+
+  /**
+   * Opens a case with the next number of this office and fiscal year, then marks each source tip
+   * accepted. The tips are checked first; the case and the tips are separate streams, so a crash between
+   * the two leaves accepted-but-unmarked tips that a retry of the accept (idempotent per tip) repairs.
+   */
+  @Post()
+  @Roles('intake_officer', 'supervisor')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Open a case (from tips, a visit, a consultation, a referral or own motion)', operationId: 'cases.open' })
+  @ApiBody({ type: OpenCaseRequest })
+  @ApiResponse({ status: 201, type: OpenCaseResponse })
+  @ApiProduces('application/json', 'application/problem+json')
+  @ApiProblems(400, 401, 403, 409, 413, 415, 422, 429)
+  async open(@Body() body: OpenCaseRequest, @Req() request: AuthedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<OpenCaseResponse> {
+    const result = await this.opening.open(body, request, reply);
+    void reply.header('etag', `"${result.version}"`).header('location', `/api/v1/cases/${result.id}`);
+    return result;
   }
 }

@@ -24,8 +24,7 @@ const signedIn = (ctx: RouteContext): string[] => {
  */
 export const CASE_NOT_ROUTED: Readonly<Partial<Record<CaseCommandType, string>>> = {
   OpenCase: 'creates the stream and allocates the case number (per office and fiscal year): written with the reference-number allocator, not from this table',
-  MergeCase:
-    'cross-stream: the survivor case must exist, be open and not itself merged (the decider only checks survivorCaseId ≠ caseId), and the merged case’s tips must be linked to the survivor (LinkTip there)',
+  MergeCase: 'cross-stream (the survivor must exist and be open, and takes over the tips): routed by CrossStreamController as POST /cases/{id}/merge',
   LinkTip: 'cross-stream bookkeeping: issued on the case when a Tip is merged into it (MergeTipIntoCase on the tip) or a case is merged into it; the tip must exist and not be triaged elsewhere',
 };
 

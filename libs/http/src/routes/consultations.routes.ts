@@ -11,7 +11,7 @@ const CLINIC: Role[] = ['clinic_staff', 'supervisor'];
 /** Consultation commands without a route, and why. */
 export const CONSULTATION_NOT_ROUTED: Readonly<Partial<Record<ConsultationCommandType, string>>> = {
   EscalateConsultation:
-    'cross-stream: escalation opens a Tip (channel mobile_clinic, its own tip number and reporter access) under the tipId the event names; nothing opens it yet, so a route would leave the consultation escalated to a tip that does not exist',
+    'cross-stream (opens a tip with a tip number): routed by CrossStreamController as POST /consultations/{id}/escalate',
 };
 
 const ROUTES: ConsultationRoute[] = [

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Injectable, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { PublicRateLimitGuard } from '../core/rate-limit.guard.js';
 import type { FastifyReply } from 'fastify';
@@ -17,42 +17,18 @@ const tipDefinition = tipAggregate as unknown as Parameters<CommandDispatcher['s
 const caseDefinition = caseAggregate as unknown as Parameters<CommandDispatcher['send']>[0];
 const REPORTER_ACCESS_DAYS = 365;
 
-@ApiTags('tips')
-@Controller('tips')
-export class TipIntakeController {
+/** Registers a tip: number, receipt (stored only as hashes), ReceiveTip, on-screen acknowledgement, identity. */
+@Injectable()
+export class TipIntake {
   constructor(
     @Inject(CommandDispatcher) private readonly dispatcher: CommandDispatcher,
     @Inject(ReferenceNumberAllocator) private readonly numbers: ReferenceNumberAllocator,
     @Inject(ReceiptService) private readonly receipts: ReceiptService,
     @Inject(ReceiptIndex) private readonly receiptIndex: ReceiptIndex,
-    @Inject(AggregateCommandHandler) private readonly handler: AggregateCommandHandler,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  /**
-   * The public web form (no token, channel `web`, rate limited per client) and officers registering
-   * phone, letter, walk-in, hotline, referral and own-motion tips (token, channel set). The receipt is
-   * returned once; only its Argon2id hash and keyed look-up value are stored.
-   */
-  @Post()
-  @Public({ optionalAuth: true })
-  @UseGuards(PublicRateLimitGuard)
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Submit a report (public) or register one (intake officer)', operationId: 'tips.submit' })
-  @ApiBody({ type: SubmitTipRequest })
-  @ApiResponse({ status: 201, type: SubmitTipResponse })
-  @ApiProduces('application/json', 'application/problem+json')
-  @ApiProblems(400, 401, 403, 413, 415, 422, 429)
-  async submit(@Body() body: SubmitTipRequest, @Req() request: AuthedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubmitTipResponse> {
-    const officer = request.principal;
-    if (officer && !officer.roles.includes('intake_officer')) {
-      throw new ProblemError(problem(403, 'AUTH.ROLE_NOT_ALLOWED', 'only intake officers register tips; submit without a token to report as a member of the public', { allowedRoles: ['intake_officer'] }));
-    }
-    if (!officer && body.channel !== undefined && body.channel !== 'web') {
-      throw new ProblemError(problem(403, 'TIP.CHANNEL_NOT_ALLOWED', 'only intake officers set the channel', { errors: [{ field: 'channel', rule: 'officerOnly', message: 'only intake officers set the channel' }] }));
-    }
-    if (officer) request.actingRole = 'intake_officer';
-    const channel: TipChannel = officer ? (body.channel ?? 'walk_in') : 'web';
+  async register(body: SubmitTipRequest, channel: TipChannel, request: AuthedRequest, reply: FastifyReply): Promise<SubmitTipResponse> {
     const at = this.dispatcher.at(request);
     const tipId = this.dispatcher.newId();
     const { number: tipNo } = await this.numbers.next('tip', this.config.officeCode, at);
@@ -89,8 +65,46 @@ export class TipIntakeController {
       const subjectRef = randomUUID();
       version = (await this.dispatcher.send(tipDefinition, tipId, 'ProvideReporterIdentity', { subjectRef, identity: { ...identity }, contactConsent: contactConsent ?? false }, request, reply, { at })).version;
     }
-    void reply.header('location', `/api/v1/tips/${tipId}`);
     return { tipId, tipNo, receipt: this.receipts.format(receipt), streamId: received.streamId, version };
+  }
+}
+
+@ApiTags('tips')
+@Controller('tips')
+export class TipIntakeController {
+  constructor(
+    @Inject(TipIntake) private readonly intake: TipIntake,
+    @Inject(CommandDispatcher) private readonly dispatcher: CommandDispatcher,
+    @Inject(AggregateCommandHandler) private readonly handler: AggregateCommandHandler,
+  ) {}
+
+  /**
+   * The public web form (no token, channel `web`, rate limited per client) and officers registering
+   * phone, letter, walk-in, hotline, referral and own-motion tips (token, channel set). The receipt is
+   * returned once; only its Argon2id hash and keyed look-up value are stored.
+   */
+  @Post()
+  @Public({ optionalAuth: true })
+  @UseGuards(PublicRateLimitGuard)
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Submit a report (public) or register one (intake officer)', operationId: 'tips.submit' })
+  @ApiBody({ type: SubmitTipRequest })
+  @ApiResponse({ status: 201, type: SubmitTipResponse })
+  @ApiProduces('application/json', 'application/problem+json')
+  @ApiProblems(400, 401, 403, 413, 415, 422, 429)
+  async submit(@Body() body: SubmitTipRequest, @Req() request: AuthedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubmitTipResponse> {
+    const officer = request.principal;
+    if (officer && !officer.roles.includes('intake_officer')) {
+      throw new ProblemError(problem(403, 'AUTH.ROLE_NOT_ALLOWED', 'only intake officers register tips; submit without a token to report as a member of the public', { allowedRoles: ['intake_officer'] }));
+    }
+    if (!officer && body.channel !== undefined && body.channel !== 'web') {
+      throw new ProblemError(problem(403, 'TIP.CHANNEL_NOT_ALLOWED', 'only intake officers set the channel', { errors: [{ field: 'channel', rule: 'officerOnly', message: 'only intake officers set the channel' }] }));
+    }
+    if (officer) request.actingRole = 'intake_officer';
+    const channel: TipChannel = officer ? (body.channel ?? 'walk_in') : 'web';
+    const result = await this.intake.register(body, channel, request, reply);
+    void reply.header('location', `/api/v1/tips/${result.tipId}`);
+    return result;
   }
 
   /** Merging touches two streams: the tip records the merge, the case links the tip. */

@@ -11,7 +11,7 @@ const SURVEILLANCE: Role[] = ['investigator', 'supervisor'];
 /** Visit commands without a route, and why. */
 export const VISIT_NOT_ROUTED: Readonly<Partial<Record<VisitCommandType, string>>> = {
   EscalateVisitToCase:
-    'cross-stream: escalation opens a Case (origin proactive_visit, sourceVisitId) under the caseId the event names, which needs a case number from the allocator; nothing opens it yet',
+    'cross-stream (opens a case with a case number): routed by CrossStreamController as POST /visits/{id}/escalate',
 };
 
 const ROUTES: VisitRoute[] = [
