@@ -3,3 +3,4 @@ export * from './sqlite-event-store.js';
 export * from './sqlite-key-vault.js';
 export * from './sqlite-storage.module.js';
 export * from './sqlite-app-store.js';
+export * from './sqlite-read-model-store.js';

@@ -144,6 +144,7 @@ export class SqliteEventStore extends EventStore {
     forwards: Database.Statement<[string, number, number], EventRow>;
     backwards: Database.Statement<[string, number, number], EventRow>;
     all: Database.Statement<[number, number], EventRow>;
+    countAfter: Database.Statement<[number], number>;
   };
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
@@ -156,6 +157,7 @@ export class SqliteEventStore extends EventStore {
       forwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version ASC LIMIT ?'),
       backwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?'),
       all: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+      countAfter: this.db.prepare<[number], number>('SELECT count(*) FROM events WHERE position > ?').pluck(),
     };
     this.writer = new Worker(writerUrl(), { workerData: { file } });
     this.writerClosed = new Promise((resolve) => this.writer.once('exit', () => resolve()));
@@ -293,12 +295,17 @@ export class SqliteEventStore extends EventStore {
         position = event.position;
         if (!prefixes || prefixes.some((p) => event.streamId.startsWith(p))) yield event;
       }
-      if (page.events.length < pageSize) await this.waitForAppend(options.signal);
+      if (page.events.length < pageSize) await this.waitForAppend({ ...(options.signal ? { signal: options.signal } : {}) });
     }
   }
 
+  async countAfter(position: string): Promise<number> {
+    return this.stmt.countAfter.get(decodePosition(position)) as number;
+  }
+
   /** Resolves on the next local commit, after the poll interval (for writers in other processes), or on abort. */
-  private waitForAppend(signal?: AbortSignal): Promise<void> {
+  waitForAppend({ signal, timeoutMs }: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
+    if (signal?.aborted || this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -306,7 +313,7 @@ export class SqliteEventStore extends EventStore {
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, this.pollIntervalMs);
+      const timer = setTimeout(done, Math.min(timeoutMs ?? this.pollIntervalMs, this.pollIntervalMs));
       this.waiters.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });

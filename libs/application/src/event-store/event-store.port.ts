@@ -72,5 +72,9 @@ export abstract class EventStore {
   abstract readAll(from: string, limit: number): Promise<ReadAllPage>;
   /** Catch up from `from` (exclusive), then tail live; ends when the signal aborts. */
   abstract subscribe(from: string, options?: SubscribeOptions): AsyncIterable<StoredEvent>;
+  /** Resolves when events may have been appended (a local commit, a poll interval, the timeout or an abort). */
+  abstract waitForAppend(options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<void>;
+  /** How many events lie after `position` (for lag reporting). */
+  abstract countAfter(position: string): Promise<number>;
   abstract close(): Promise<void>;
 }

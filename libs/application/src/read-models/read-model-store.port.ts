@@ -1,0 +1,115 @@
+/**
+ * Read models are collections of JSON documents, each rebuilt from the event log by one projection.
+ * The port is small on purpose so that SQLite (one table per built generation, declared fields as indexed
+ * generated columns) and MongoDB (one collection per generation, version-guarded upserts, no
+ * multi-document transactions) can meet it alike.
+ */
+export interface Doc {
+  id: string;
+  [field: string]: unknown;
+}
+
+/** `array` fields hold JSON arrays of scalars and are queried with `contains`. */
+export type FieldType = 'text' | 'integer' | 'real' | 'array';
+
+export interface ReadModelDefinition {
+  /** `case_queue`; physical names add the version and a build generation. */
+  name: string;
+  /** Bump when the projection's output changes: the new version is built side by side, then swapped in. */
+  version: number;
+  /** Top-level fields that queries filter, sort or group by (indexed). */
+  fields: Readonly<Record<string, FieldType>>;
+  /** Compound indexes over declared fields, e.g. [['phase', 'dueAt']]. */
+  indexes?: readonly (readonly string[])[];
+}
+
+export type Scalar = string | number | boolean | null;
+/** Equality; membership; a range; inequality; or, for a field holding an array, "contains". */
+export type Condition =
+  | Scalar
+  | { in: readonly Scalar[] }
+  | { gte?: Scalar; lte?: Scalar; gt?: Scalar; lt?: Scalar }
+  | { ne: Scalar }
+  | { contains: Scalar };
+export type Filter = Readonly<Record<string, Condition>>;
+
+export interface FindOptions {
+  filter?: Filter;
+  /** One declared field; ties are broken by id. Default: id ascending. */
+  sort?: { field: string; direction: 'asc' | 'desc' };
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  after?: string;
+}
+
+export interface Page<T = Doc> {
+  items: T[];
+  /** Cursor for the next page, absent on the last page. */
+  next?: string;
+}
+
+export interface GroupOptions {
+  filter?: Filter;
+  groupBy: readonly string[];
+  /** Sums of declared numeric fields, besides the count. */
+  sum?: readonly string[];
+}
+
+export interface GroupRow {
+  key: Record<string, Scalar>;
+  count: number;
+  sums: Record<string, number>;
+}
+
+/** Writes of one projection batch, committed with the projection's checkpoint or not at all. */
+export interface ReadModelTransaction {
+  get(id: string): Promise<Doc | undefined>;
+  put(doc: Doc): void;
+  delete(id: string): void;
+}
+
+export interface BuildInfo {
+  /** Physical name of this build (`case_queue_v1_g3`). */
+  table: string;
+  version: number;
+  generation: number;
+  /** Global position of the last event applied ('' before the first). */
+  checkpoint: string;
+  active: boolean;
+  /** Set when a projection stopped on an event it could not handle. */
+  failed?: string;
+}
+
+export interface DeadLetter {
+  build: string;
+  position: string;
+  eventId: string;
+  type: string;
+  error: string;
+  at: string;
+}
+
+export abstract class ReadModelStore {
+  /** The build queries read (the active one), creating a first build if none exists. */
+  abstract activeBuild(definition: ReadModelDefinition): Promise<BuildInfo>;
+  /** Starts a new build of `definition` beside the active one (side-by-side rebuild). */
+  abstract createBuild(definition: ReadModelDefinition): Promise<BuildInfo>;
+  abstract builds(name: string): Promise<BuildInfo[]>;
+  /** Makes `table` the one queries read, atomically; older builds of the name are dropped. */
+  abstract activate(name: string, table: string): Promise<void>;
+  abstract checkpoint(table: string): Promise<string>;
+
+  abstract begin(table: string): ReadModelTransaction;
+  /** Commits the transaction's writes and the new checkpoint together (exactly-once effect). */
+  abstract commit(table: string, transaction: ReadModelTransaction, checkpoint: string): Promise<void>;
+
+  abstract get(table: string, id: string): Promise<Doc | undefined>;
+  abstract find(table: string, options: FindOptions): Promise<Page>;
+  abstract count(table: string, filter?: Filter): Promise<number>;
+  abstract group(table: string, options: GroupOptions): Promise<GroupRow[]>;
+
+  abstract recordDeadLetter(letter: DeadLetter): Promise<void>;
+  abstract deadLetters(build?: string): Promise<DeadLetter[]>;
+  abstract markFailed(table: string, error: string | undefined): Promise<void>;
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,331 @@
+import type Database from 'better-sqlite3';
+import {
+  ReadModelStore,
+  type BuildInfo,
+  type Condition,
+  type DeadLetter,
+  type Doc,
+  type Filter,
+  type FindOptions,
+  type GroupOptions,
+  type GroupRow,
+  type Page,
+  type ReadModelDefinition,
+  type ReadModelTransaction,
+  type Scalar,
+} from '#application';
+import { openDurableDatabase } from './durable-database.js';
+
+const REGISTRY = `
+CREATE TABLE IF NOT EXISTS rm_builds (
+  table_name  TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  generation  INTEGER NOT NULL,
+  definition  TEXT NOT NULL,
+  checkpoint  TEXT NOT NULL DEFAULT '',
+  active      INTEGER NOT NULL DEFAULT 0,
+  failed      TEXT,
+  created_at  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS rm_builds_one_active ON rm_builds (name) WHERE active = 1;
+CREATE TABLE IF NOT EXISTS rm_dead_letters (
+  build    TEXT NOT NULL,
+  position TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  type     TEXT NOT NULL,
+  error    TEXT NOT NULL,
+  at       TEXT NOT NULL,
+  PRIMARY KEY (build, position)
+) WITHOUT ROWID;
+`;
+
+interface BuildRow {
+  table_name: string;
+  name: string;
+  version: number;
+  generation: number;
+  definition: string;
+  checkpoint: string;
+  active: number;
+  failed: string | null;
+}
+
+const IDENT = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+
+function ident(name: string): string {
+  if (!IDENT.test(name)) throw new RangeError(`not a safe identifier: ${name}`);
+  return `"${name}"`;
+}
+
+function toInfo(row: BuildRow): BuildInfo {
+  return { table: row.table_name, version: row.version, generation: row.generation, checkpoint: row.checkpoint, active: row.active === 1, ...(row.failed ? { failed: row.failed } : {}) };
+}
+
+/** SQLite stores booleans as 0/1 inside JSON, so parameters follow suit. */
+function param(value: Scalar): string | number | null {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+class PendingWrites implements ReadModelTransaction {
+  readonly writes = new Map<string, Doc | null>();
+  constructor(private readonly read: (id: string) => Doc | undefined) {}
+
+  async get(id: string): Promise<Doc | undefined> {
+    const pending = this.writes.get(id);
+    if (pending !== undefined) return pending === null ? undefined : pending;
+    return this.read(id);
+  }
+  put(doc: Doc): void {
+    this.writes.set(doc.id, doc);
+  }
+  delete(id: string): void {
+    this.writes.set(id, null);
+  }
+}
+
+/**
+ * Read models in their own SQLite file (never the event log's). Each build is a table `(id, doc)` whose
+ * declared fields are generated columns (indexed as the definition says); a projection batch and its
+ * checkpoint commit in one transaction, and the checkpoint only moves from the value the batch started
+ * at, so a batch can never be applied twice.
+ */
+export class SqliteReadModelStore extends ReadModelStore {
+  readonly db: Database.Database;
+  private readonly definitions = new Map<string, ReadModelDefinition>();
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    super();
+    this.db = openDurableDatabase(file);
+    this.db.exec(REGISTRY);
+  }
+
+  private statement(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  private build(table: string): BuildRow {
+    const row = this.statement('SELECT * FROM rm_builds WHERE table_name = ?').get(table) as BuildRow | undefined;
+    if (!row) throw new Error(`no read-model build ${table}`);
+    return row;
+  }
+
+  private definitionOf(table: string): ReadModelDefinition {
+    let definition = this.definitions.get(table);
+    if (!definition) {
+      definition = JSON.parse(this.build(table).definition) as ReadModelDefinition;
+      this.definitions.set(table, definition);
+    }
+    return definition;
+  }
+
+  async activeBuild(definition: ReadModelDefinition): Promise<BuildInfo> {
+    const row = this.statement('SELECT * FROM rm_builds WHERE name = ? AND active = 1').get(definition.name) as BuildRow | undefined;
+    if (row) return toInfo(row);
+    const created = await this.createBuild(definition);
+    await this.activate(definition.name, created.table);
+    return { ...created, active: true };
+  }
+
+  async createBuild(definition: ReadModelDefinition): Promise<BuildInfo> {
+    ident(definition.name);
+    const generation = ((this.statement('SELECT max(generation) FROM rm_builds WHERE name = ?').pluck().get(definition.name) as number | null) ?? 0) + 1;
+    const table = `rm_${definition.name}_v${definition.version}_g${generation}`;
+    const columns = Object.entries(definition.fields).map(([field, type]) => {
+      ident(field);
+      const sqlType = type === 'integer' ? 'INTEGER' : type === 'real' ? 'REAL' : 'TEXT';
+      return `${ident(field)} ${sqlType} GENERATED ALWAYS AS (json_extract(doc, '$.${field}')) VIRTUAL`;
+    });
+    this.db.transaction(() => {
+      this.db.exec(`CREATE TABLE ${ident(table)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL${columns.map((c) => `, ${c}`).join('')})`);
+      (definition.indexes ?? []).forEach((fields, i) => {
+        this.db.exec(`CREATE INDEX ${ident(`${table}_i${i}`)} ON ${ident(table)} (${fields.map(ident).join(', ')})`);
+      });
+      this.statement('INSERT INTO rm_builds (table_name, name, version, generation, definition, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        table,
+        definition.name,
+        definition.version,
+        generation,
+        JSON.stringify(definition),
+        new Date().toISOString(),
+      );
+    })();
+    return { table, version: definition.version, generation, checkpoint: '', active: false };
+  }
+
+  async builds(name: string): Promise<BuildInfo[]> {
+    return (this.statement('SELECT * FROM rm_builds WHERE name = ? ORDER BY generation').all(name) as BuildRow[]).map(toInfo);
+  }
+
+  async activate(name: string, table: string): Promise<void> {
+    const old = this.statement('SELECT table_name FROM rm_builds WHERE name = ? AND table_name <> ?').pluck().all(name, table) as string[];
+    this.db.transaction(() => {
+      this.statement('UPDATE rm_builds SET active = 0 WHERE name = ? AND active = 1').run(name);
+      this.statement('UPDATE rm_builds SET active = 1 WHERE table_name = ?').run(table);
+    })();
+    // Queries that already hold the old table's name finish on it; new ones read the new build.
+    for (const stale of old) {
+      this.db.exec(`DROP TABLE IF EXISTS ${ident(stale)}`);
+      this.statement('DELETE FROM rm_builds WHERE table_name = ?').run(stale);
+      this.definitions.delete(stale);
+      for (const sql of [...this.statements.keys()]) if (sql.includes(`"${stale}"`)) this.statements.delete(sql);
+    }
+  }
+
+  async checkpoint(table: string): Promise<string> {
+    return this.build(table).checkpoint;
+  }
+
+  begin(table: string): ReadModelTransaction {
+    const read = this.statement(`SELECT doc FROM ${ident(table)} WHERE id = ?`).pluck();
+    return new PendingWrites((id) => {
+      const doc = read.get(id) as string | undefined;
+      return doc === undefined ? undefined : (JSON.parse(doc) as Doc);
+    });
+  }
+
+  async commit(table: string, transaction: ReadModelTransaction, checkpoint: string): Promise<void> {
+    const writes = (transaction as PendingWrites).writes;
+    const upsert = this.statement(`INSERT INTO ${ident(table)} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`);
+    const remove = this.statement(`DELETE FROM ${ident(table)} WHERE id = ?`);
+    const move = this.statement('UPDATE rm_builds SET checkpoint = ? WHERE table_name = ? AND checkpoint < ?');
+    this.db.transaction(() => {
+      const moved = move.run(checkpoint, table, checkpoint);
+      if (moved.changes !== 1) throw new Error(`read model ${table} is already at or past ${checkpoint}: another projector applied this batch`);
+      for (const [id, doc] of writes) {
+        if (doc === null) remove.run(id);
+        else upsert.run(id, JSON.stringify(doc));
+      }
+    })();
+    writes.clear();
+  }
+
+  async get(table: string, id: string): Promise<Doc | undefined> {
+    const doc = this.statement(`SELECT doc FROM ${ident(table)} WHERE id = ?`).pluck().get(id) as string | undefined;
+    return doc === undefined ? undefined : (JSON.parse(doc) as Doc);
+  }
+
+  private where(table: string, filter: Filter | undefined): { sql: string; params: Array<string | number | null> } {
+    const definition = this.definitionOf(table);
+    const clauses: string[] = [];
+    const params: Array<string | number | null> = [];
+    for (const [field, condition] of Object.entries(filter ?? {})) {
+      if (!(field in definition.fields)) throw new RangeError(`${definition.name}: ${field} is not a declared field`);
+      const column = ident(field);
+      const c = condition as Condition;
+      if (c === null) clauses.push(`${column} IS NULL`);
+      else if (typeof c !== 'object') {
+        clauses.push(`${column} = ?`);
+        params.push(param(c));
+      } else if ('in' in c) {
+        if (c.in.length === 0) clauses.push('0');
+        else {
+          clauses.push(`${column} IN (${c.in.map(() => '?').join(', ')})`);
+          params.push(...c.in.map(param));
+        }
+      } else if ('ne' in c) {
+        clauses.push(`${column} IS NOT ?`);
+        params.push(param(c.ne));
+      } else if ('contains' in c) {
+        clauses.push(`EXISTS (SELECT 1 FROM json_each(doc, '$.${field}') WHERE value = ?)`);
+        params.push(param(c.contains));
+      } else {
+        for (const [op, sqlOp] of [['gte', '>='], ['gt', '>'], ['lte', '<='], ['lt', '<']] as const) {
+          const value = (c as Record<string, Scalar | undefined>)[op];
+          if (value !== undefined) {
+            clauses.push(`${column} ${sqlOp} ?`);
+            params.push(param(value));
+          }
+        }
+      }
+    }
+    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  async find(table: string, options: FindOptions): Promise<Page> {
+    const { sql, params } = this.where(table, options.filter);
+    const sortField = options.sort?.field;
+    if (sortField && !(sortField in this.definitionOf(table).fields)) throw new RangeError(`${sortField} is not a declared field`);
+    const desc = options.sort?.direction === 'desc';
+    const column = sortField ? ident(sortField) : undefined;
+    const clauses = sql ? [sql.slice('WHERE '.length)] : [];
+    if (options.after) {
+      const [value, id] = JSON.parse(Buffer.from(options.after, 'base64url').toString('utf8')) as [Scalar, string];
+      const cmp = desc ? '<' : '>';
+      if (!column) {
+        clauses.push(`id ${cmp} ?`);
+        params.push(id);
+      } else if (value === null) {
+        // NULLs sort first ascending and last descending.
+        clauses.push(desc ? `(${column} IS NULL AND id < ?)` : `((${column} IS NULL AND id > ?) OR ${column} IS NOT NULL)`);
+        params.push(id);
+      } else {
+        clauses.push(desc ? `(${column} < ? OR (${column} = ? AND id < ?) OR ${column} IS NULL)` : `(${column} > ? OR (${column} = ? AND id > ?))`);
+        params.push(param(value), param(value), id);
+      }
+    }
+    const order = column ? `${column} ${desc ? 'DESC' : 'ASC'}, id ${desc ? 'DESC' : 'ASC'}` : `id ${desc ? 'DESC' : 'ASC'}`;
+    const rows = this.statement(
+      `SELECT id, doc${column ? `, ${column} AS sort_value` : ''} FROM ${ident(table)} ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
+    ).all(...params, options.limit + 1) as Array<{ id: string; doc: string; sort_value?: Scalar }>;
+    const more = rows.length > options.limit;
+    const page = more ? rows.slice(0, options.limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map((row) => JSON.parse(row.doc) as Doc),
+      ...(more && last ? { next: Buffer.from(JSON.stringify([last.sort_value ?? null, last.id])).toString('base64url') } : {}),
+    };
+  }
+
+  async count(table: string, filter?: Filter): Promise<number> {
+    const { sql, params } = this.where(table, filter);
+    return this.statement(`SELECT count(*) FROM ${ident(table)} ${sql}`).pluck().get(...params) as number;
+  }
+
+  async group(table: string, options: GroupOptions): Promise<GroupRow[]> {
+    const definition = this.definitionOf(table);
+    for (const field of [...options.groupBy, ...(options.sum ?? [])]) if (!(field in definition.fields)) throw new RangeError(`${field} is not a declared field`);
+    const { sql, params } = this.where(table, options.filter);
+    const keys = options.groupBy.map(ident);
+    const sums = (options.sum ?? []).map((f) => `total(${ident(f)}) AS ${ident(`sum_${f}`)}`);
+    const rows = this.statement(
+      `SELECT ${[...keys, 'count(*) AS n', ...sums].join(', ')} FROM ${ident(table)} ${sql} ${keys.length ? `GROUP BY ${keys.join(', ')} ORDER BY ${keys.join(', ')}` : ''}`,
+    ).all(...params) as Array<Record<string, Scalar>>;
+    return rows.map((row) => ({
+      key: Object.fromEntries(options.groupBy.map((f) => [f, row[f] ?? null])),
+      count: Number(row.n),
+      sums: Object.fromEntries((options.sum ?? []).map((f) => [f, Number(row[`sum_${f}`] ?? 0)])),
+    }));
+  }
+
+  async recordDeadLetter(letter: DeadLetter): Promise<void> {
+    this.statement('INSERT OR REPLACE INTO rm_dead_letters VALUES (?, ?, ?, ?, ?, ?)').run(letter.build, letter.position, letter.eventId, letter.type, letter.error, letter.at);
+  }
+
+  async deadLetters(build?: string): Promise<DeadLetter[]> {
+    const rows = (build ? this.statement('SELECT * FROM rm_dead_letters WHERE build = ? ORDER BY position').all(build) : this.statement('SELECT * FROM rm_dead_letters ORDER BY build, position').all()) as Array<{
+      build: string;
+      position: string;
+      event_id: string;
+      type: string;
+      error: string;
+      at: string;
+    }>;
+    return rows.map((r) => ({ build: r.build, position: r.position, eventId: r.event_id, type: r.type, error: r.error, at: r.at }));
+  }
+
+  async markFailed(table: string, error: string | undefined): Promise<void> {
+    this.statement('UPDATE rm_builds SET failed = ? WHERE table_name = ?').run(error ?? null, table);
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    this.db.close();
+  }
+}
