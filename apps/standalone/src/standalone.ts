@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AuthService } from '#application';
+import { ALL_PROJECTIONS, AuthService, ProjectionsModule } from '#application';
 import type { AppConfig } from '#config';
 import { HttpApiModule, createHttpApp, createLogger } from '#http';
 import { SqliteStorageModule } from '#sqlite';
@@ -12,6 +12,7 @@ export async function createStandaloneApp(config: AppConfig): Promise<NestFastif
     logger,
     storage: SqliteStorageModule.forRoot({ dataDir: config.dataDir, masterKey: config.masterKey }),
     api: HttpApiModule.forRoot(config),
+    extra: [ProjectionsModule.forRoot(ALL_PROJECTIONS)],
   });
   await app.init();
   const admin = await app.get(AuthService).ensureAdmin(config.adminPassword, config.officeCode);

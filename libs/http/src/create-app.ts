@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppConfig } from '#config';
 import { sendProblem } from './core/problem-details.filter.js';
+import { registerJsonBodyParser } from './core/json-body.js';
 import { PinoNestLogger } from './core/logger.js';
 import { createValidationPipe } from './core/validation.js';
 
@@ -16,6 +17,8 @@ export interface CreateAppOptions {
   /** The API module (HttpApiModule.forRoot(config), or a subset for a service). */
   api: DynamicModule;
   logger: Logger;
+  /** Further modules of the composition root (e.g. the projections it runs). */
+  extra?: DynamicModule[];
 }
 
 /**
@@ -23,8 +26,8 @@ export interface CreateAppOptions {
  * limit, problem details for errors Fastify raises itself (bad JSON, media type, size), validation,
  * the /api/v1 prefix and the OpenAPI document at /api/docs (UI) and /api/docs-json.
  */
-export async function createHttpApp({ config, storage, api, logger }: CreateAppOptions): Promise<NestFastifyApplication> {
-  @Module({ imports: [storage, api] })
+export async function createHttpApp({ config, storage, api, logger, extra = [] }: CreateAppOptions): Promise<NestFastifyApplication> {
+  @Module({ imports: [storage, api, ...extra] })
   class RootModule {}
 
   const adapter = new FastifyAdapter({
@@ -33,11 +36,13 @@ export async function createHttpApp({ config, storage, api, logger }: CreateAppO
     genReqId: () => randomUUID(),
     trustProxy: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new PinoNestLogger(logger), bufferLogs: false });
+  // bodyParser: false — Nest would add a form (x-www-form-urlencoded) parser; the API reads JSON only.
+  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new PinoNestLogger(logger), bufferLogs: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.setErrorHandler((error, _request, reply) => sendProblem(reply, error, { error: (e: unknown) => logger.error({ err: e }, 'unhandled error') }));
   // JSON only: any other body (text/plain included, which Fastify parses by default) gets a 415.
   fastify.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(fastify);
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready'] });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -1,13 +1,14 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { EventStore, IdempotencyStore, KeyVault, ReceiptIndex, UserDirectory } from '#application';
+import { EventStore, IdempotencyStore, KeyVault, ReadModelStore, ReceiptIndex, UserDirectory } from '#application';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteKeyVault } from './sqlite-key-vault.js';
-import { SqliteIdempotencyStore, SqliteReceiptIndex, SqliteUserDirectory, openAppDatabase } from './sqlite-app-store.js';
+import { SqliteReadModelStore } from './sqlite-read-model-store.js';
+import { SqliteAnchorStore, SqliteIdempotencyStore, SqliteReceiptIndex, SqliteUserDirectory, openAppDatabase } from './sqlite-app-store.js';
 
 export interface SqliteStorageOptions {
-  /** Folder holding events.sqlite, keys.sqlite (the key vault, a file of its own) and app.sqlite. */
+  /** Folder holding events.sqlite, keys.sqlite (the key vault, a file of its own), read-models.sqlite and app.sqlite. */
   dataDir: string;
   /** 32-byte key that wraps every data key in the vault. */
   masterKey: Buffer;
@@ -20,12 +21,14 @@ class SqliteStorageLifecycle implements OnApplicationShutdown {
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(KeyVault) private readonly vault: KeyVault,
     @Inject(APP_DB) private readonly appDb: Database.Database,
+    @Inject(ReadModelStore) private readonly readModels: ReadModelStore,
   ) {}
 
   /** Finishes in-flight appends before the files close. */
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
     await this.vault.close();
+    await this.readModels.close();
     this.appDb.close();
   }
 }
@@ -48,12 +51,14 @@ export class SqliteStorageModule {
         },
         { provide: KeyVault, useFactory: () => new SqliteKeyVault(join(options.dataDir, 'keys.sqlite'), options.masterKey) },
         { provide: APP_DB, useFactory: () => openAppDatabase(join(options.dataDir, 'app.sqlite')) },
+        { provide: ReadModelStore, useFactory: () => new SqliteReadModelStore(join(options.dataDir, 'read-models.sqlite')) },
         { provide: UserDirectory, useFactory: (db: Database.Database) => new SqliteUserDirectory(db), inject: [APP_DB] },
         { provide: IdempotencyStore, useFactory: (db: Database.Database) => new SqliteIdempotencyStore(db), inject: [APP_DB] },
         { provide: ReceiptIndex, useFactory: (db: Database.Database) => new SqliteReceiptIndex(db), inject: [APP_DB] },
+        { provide: AnchorStore, useFactory: (db: Database.Database) => new SqliteAnchorStore(db), inject: [APP_DB] },
         SqliteStorageLifecycle,
       ],
-      exports: [EventStore, KeyVault, UserDirectory, IdempotencyStore, ReceiptIndex],
+      exports: [EventStore, KeyVault, UserDirectory, IdempotencyStore, ReceiptIndex, ReadModelStore],
     };
   }
 }
