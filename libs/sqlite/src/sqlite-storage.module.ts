@@ -5,7 +5,7 @@ import { EventStore, IdempotencyStore, KeyVault, ReadModelStore, ReceiptIndex, U
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteKeyVault } from './sqlite-key-vault.js';
 import { SqliteReadModelStore } from './sqlite-read-model-store.js';
-import { SqliteAnchorStore, SqliteIdempotencyStore, SqliteReceiptIndex, SqliteUserDirectory, openAppDatabase } from './sqlite-app-store.js';
+import { SqliteIdempotencyStore, SqliteReceiptIndex, SqliteUserDirectory, openAppDatabase } from './sqlite-app-store.js';
 
 export interface SqliteStorageOptions {
   /** Folder holding events.sqlite, keys.sqlite (the key vault, a file of its own), read-models.sqlite and app.sqlite. */
@@ -55,7 +55,6 @@ export class SqliteStorageModule {
         { provide: UserDirectory, useFactory: (db: Database.Database) => new SqliteUserDirectory(db), inject: [APP_DB] },
         { provide: IdempotencyStore, useFactory: (db: Database.Database) => new SqliteIdempotencyStore(db), inject: [APP_DB] },
         { provide: ReceiptIndex, useFactory: (db: Database.Database) => new SqliteReceiptIndex(db), inject: [APP_DB] },
-        { provide: AnchorStore, useFactory: (db: Database.Database) => new SqliteAnchorStore(db), inject: [APP_DB] },
         SqliteStorageLifecycle,
       ],
       exports: [EventStore, KeyVault, UserDirectory, IdempotencyStore, ReceiptIndex, ReadModelStore],

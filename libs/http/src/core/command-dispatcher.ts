@@ -67,6 +67,16 @@ export class CommandDispatcher {
     return uuidv7();
   }
 
+  /**
+   * Decides a stream-creating command on the empty state without storing anything, so that a create the
+   * domain refuses (a rule no DTO states, e.g. a date range) fails before a reference number is taken or
+   * anything else is written. `data` carries placeholders for the values allocated afterwards.
+   */
+  precheck(aggregate: AnyAggregate, type: string, data: Record<string, unknown>, request: AuthedRequest, at: string): void {
+    const command = { type, data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>, meta: { at, actor: this.actor(request) } };
+    aggregate.decider.decide(command, aggregate.decider.initialState());
+  }
+
   async send(
     aggregate: AnyAggregate,
     id: string,

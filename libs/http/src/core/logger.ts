@@ -27,7 +27,9 @@ export class PinoNestLogger implements LoggerService {
     this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
-    this.logger.error({ context, trace }, String(message));
+    // An object message (the exception filter logs `{ err }`) keeps its fields instead of becoming "[object Object]".
+    if (message !== null && typeof message === 'object') this.logger.error({ context, ...message }, trace ?? 'error');
+    else this.logger.error({ context, trace }, String(message));
   }
   warn(message: unknown, context?: string) {
     this.logger.warn({ context }, String(message));

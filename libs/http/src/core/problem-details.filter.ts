@@ -5,13 +5,19 @@ import { ForbiddenTransitionError, InvalidCommandError, RuleViolationError, Stre
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem, type ProblemDetails } from './problem.js';
 import { routeNameOf } from '../routes/route-names.js';
 
-/** Fastify's own request errors (parsing, limits, media types) carry a 4xx statusCode and an FST_ code. */
-function fastifyProblem(error: { statusCode?: number; code?: string; message?: string }): ProblemDetails | undefined {
-  if (!error.code?.startsWith('FST_') || !error.statusCode || error.statusCode >= 500) return undefined;
-  const code =
-    error.statusCode === 413 ? 'REQUEST.BODY_TOO_LARGE' : error.statusCode === 415 ? 'REQUEST.UNSUPPORTED_MEDIA_TYPE' : error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'REQUEST.EMPTY_BODY' : 'REQUEST.MALFORMED';
-  const detail = error.statusCode === 413 ? 'the request body is larger than the configured limit' : error.statusCode === 415 ? 'send application/json' : 'the request body is not valid JSON';
-  return problem(error.statusCode, code, detail);
+/**
+ * Fastify's own request errors (parsing, limits, media types) carry a 4xx statusCode and an FST_ code.
+ * Nest's Fastify adapter hands them to the exception filters wrapped in an HttpException (as its cause).
+ */
+function fastifyProblem(error: { statusCode?: number; code?: string; message?: string } | undefined): ProblemDetails | undefined {
+  if (!error?.code?.startsWith('FST_') || !error.statusCode || error.statusCode >= 500) return undefined;
+  if (error.statusCode === 413) return problem(413, 'REQUEST.BODY_TOO_LARGE', 'the request body is larger than the configured limit');
+  if (error.statusCode === 415) return problem(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+  const empty = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+  const detail = empty ? 'the request body is empty; send a JSON object ({} for a command without data)' : 'the request body is not valid JSON';
+  return problem(error.statusCode, empty ? 'REQUEST.EMPTY_BODY' : 'REQUEST.MALFORMED', detail, {
+    ...(error.statusCode === 400 ? { errors: [{ field: 'body', rule: empty ? 'notEmpty' : 'json', message: detail }] } : {}),
+  });
 }
 
 export function toProblem(error: unknown): { problem: ProblemDetails; headers: Record<string, string> } {
@@ -38,6 +44,8 @@ export function toProblem(error: unknown): { problem: ProblemDetails; headers: R
   if (error instanceof InvalidCredentialsError) return { problem: problem(401, error.code, error.message), headers: { 'www-authenticate': 'Bearer' } };
   if (error instanceof TooManyLoginAttemptsError) return { problem: problem(429, error.code, error.message), headers: { 'retry-after': String(error.retryAfterSeconds) } };
   if (error instanceof HttpException) {
+    const wrapped = fastifyProblem(error.cause as { statusCode?: number; code?: string } | undefined);
+    if (wrapped) return { problem: wrapped, headers: {} };
     const status = error.getStatus();
     const code = status === 404 ? 'ROUTE.NOT_FOUND' : status === 400 ? 'REQUEST.MALFORMED' : `HTTP.${status}`;
     return { problem: problem(status, code, status === 404 ? 'no such route' : error.message), headers: {} };

@@ -31,6 +31,9 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** Members an extension must not replace: `status` is also the response's status code. */
+const RESERVED = new Set(['type', 'title', 'status', 'code', 'detail']);
+
 export function problem(status: number, code: string, detail?: string, extensions: Record<string, unknown> = {}): ProblemDetails {
   return {
     type: `https://casetrail.dev/problems/${code.toLowerCase().replace(/[._]/g, '-')}`,
@@ -38,7 +41,7 @@ export function problem(status: number, code: string, detail?: string, extension
     status,
     code,
     ...(detail ? { detail } : {}),
-    ...extensions,
+    ...Object.fromEntries(Object.entries(extensions).filter(([name]) => !RESERVED.has(name))),
   };
 }
 

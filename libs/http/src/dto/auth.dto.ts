@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsNotEmpty, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ROLES } from '#application';
+import { IsOmittable } from './fields.js';
 
 export class LoginRequest {
   @ApiProperty({ maxLength: 64, example: 'admin' }) @IsString() @IsNotEmpty() @MaxLength(64) username!: string;
@@ -33,6 +34,6 @@ export class CreateUserRequest {
   @ApiProperty({ minLength: 12, maxLength: 256, format: 'password' }) @IsString() @MinLength(12) @MaxLength(256) password!: string;
   @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) displayName!: string;
   @ApiProperty({ enum: ROLES, isArray: true, minItems: 1 }) @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(ROLES, { each: true }) roles!: string[];
-  @ApiPropertyOptional({ pattern: '^[A-Z0-9]{2,12}$', description: 'defaults to this server’s office' }) @IsOptional() @Matches(/^[A-Z0-9]{2,12}$/) officeCode?: string;
-  @ApiPropertyOptional({ pattern: '^[A-Z0-9-]{1,20}$' }) @IsOptional() @Matches(/^[A-Z0-9-]{1,20}$/) unitCode?: string;
+  @ApiPropertyOptional({ pattern: '^[A-Z0-9]{2,12}$', description: 'defaults to this server’s office' }) @IsOmittable() @Matches(/^[A-Z0-9]{2,12}$/) officeCode?: string;
+  @ApiPropertyOptional({ pattern: '^[A-Z0-9-]{1,20}$' }) @IsOmittable() @Matches(/^[A-Z0-9-]{1,20}$/) unitCode?: string;
 }

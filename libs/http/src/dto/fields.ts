@@ -53,9 +53,11 @@ interface FieldOptions {
 
 /**
  * Optional means "may be left out", not "may be null": ValidateIf skips the rules only for undefined, so
- * `null` is refused like any other wrong type (IsOptional would let it through to the domain).
+ * `null` is refused like any other wrong type (IsOptional would let it through to the domain). Use this
+ * instead of class-validator's IsOptional in every DTO.
  */
-const optional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+export const IsOmittable = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+const optional = IsOmittable;
 
 function field(options: FieldOptions, api: ApiPropertyOptions, ...rules: PropertyDecorator[]): PropertyDecorator {
   const doc = {

@@ -1,17 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsNumber, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ACK_METHODS, AGENCY_TYPES, REFERRAL_TARGETS, TIP_CHANNELS, TIP_REJECTION_REASONS, ACCESS_REVOCATION_REASONS } from '#domain';
 
-import { CATEGORY_CODES, OPAQUE_ID, PROVINCE_CODES } from './fields.js';
+import { CATEGORY_CODES, IsOmittable, OPAQUE_ID, PROVINCE_CODES } from './fields.js';
 const MAX_AMOUNT = 1e13;
 
 export class ReporterIdentityRequest {
   @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) fullName!: string;
-  @ApiPropertyOptional({ pattern: '^\\d{13}$', description: 'Thai national ID (13 digits)' }) @IsOptional() @Matches(/^\d{13}$/) nationalId?: string;
-  @ApiPropertyOptional({ maxLength: 30, pattern: '^[0-9+ -]{6,30}$' }) @IsOptional() @Matches(/^[0-9+ -]{6,30}$/) phone?: string;
-  @ApiPropertyOptional({ format: 'email', maxLength: 200 }) @IsOptional() @IsEmail() @MaxLength(200) email?: string;
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) address?: string;
+  @ApiPropertyOptional({ pattern: '^\\d{13}$', description: 'Thai national ID (13 digits)' }) @IsOmittable() @Matches(/^\d{13}$/) nationalId?: string;
+  @ApiPropertyOptional({ maxLength: 30, pattern: '^[0-9+ -]{6,30}$' }) @IsOmittable() @Matches(/^[0-9+ -]{6,30}$/) phone?: string;
+  @ApiPropertyOptional({ format: 'email', maxLength: 200 }) @IsOmittable() @IsEmail() @MaxLength(200) email?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOmittable() @IsString() @MaxLength(500) address?: string;
 }
 
 /** A report from the public web form, or registered by an intake officer (who may set the channel). */
@@ -20,20 +20,20 @@ export class SubmitTipRequest {
   @IsString() @IsNotEmpty() @MaxLength(20000) narrative!: string;
 
   @ApiPropertyOptional({ enum: TIP_CHANNELS, description: 'officers only; the public form is always `web`' })
-  @IsOptional() @IsIn(TIP_CHANNELS) channel?: (typeof TIP_CHANNELS)[number];
+  @IsOmittable() @IsIn(TIP_CHANNELS) channel?: (typeof TIP_CHANNELS)[number];
 
-  @ApiPropertyOptional({ description: 'the agency named by the reporter, as written', maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) allegedAgencyText?: string;
-  @ApiPropertyOptional({ pattern: OPAQUE_ID.source, maxLength: 128, description: 'id of the agency in the agency registry' }) @IsOptional() @Matches(OPAQUE_ID) allegedAgencyId?: string;
-  @ApiPropertyOptional({ enum: AGENCY_TYPES }) @IsOptional() @IsIn(AGENCY_TYPES) agencyType?: (typeof AGENCY_TYPES)[number];
-  @ApiPropertyOptional({ enum: PROVINCE_CODES, description: 'ISO 3166-2:TH code of the agency or incident, e.g. TH-49' }) @IsOptional() @IsIn(PROVINCE_CODES, { message: 'provinceCode must be an ISO 3166-2:TH province code such as TH-49' }) provinceCode?: string;
-  @ApiPropertyOptional({ enum: CATEGORY_CODES }) @IsOptional() @IsIn(CATEGORY_CODES) categoryGuess?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) @Matches(/Z$/, { message: 'incidentDateFrom must be a UTC instant ending in Z' }) incidentDateFrom?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) @Matches(/Z$/, { message: 'incidentDateTo must be a UTC instant ending in Z' }) incidentDateTo?: string;
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_AMOUNT }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_AMOUNT) allegedAmountTHB?: number;
-  @ApiPropertyOptional({ enum: ['th', 'en'], default: 'th' }) @IsOptional() @IsIn(['th', 'en']) language?: string;
+  @ApiPropertyOptional({ description: 'the agency named by the reporter, as written', maxLength: 500 }) @IsOmittable() @IsString() @MaxLength(500) allegedAgencyText?: string;
+  @ApiPropertyOptional({ pattern: OPAQUE_ID.source, maxLength: 128, description: 'id of the agency in the agency registry' }) @IsOmittable() @Matches(OPAQUE_ID) allegedAgencyId?: string;
+  @ApiPropertyOptional({ enum: AGENCY_TYPES }) @IsOmittable() @IsIn(AGENCY_TYPES) agencyType?: (typeof AGENCY_TYPES)[number];
+  @ApiPropertyOptional({ enum: PROVINCE_CODES, description: 'ISO 3166-2:TH code of the agency or incident, e.g. TH-49' }) @IsOmittable() @IsIn(PROVINCE_CODES, { message: 'provinceCode must be an ISO 3166-2:TH province code such as TH-49' }) provinceCode?: string;
+  @ApiPropertyOptional({ enum: CATEGORY_CODES }) @IsOmittable() @IsIn(CATEGORY_CODES) categoryGuess?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsISO8601({ strict: true }) @Matches(/Z$/, { message: 'incidentDateFrom must be a UTC instant ending in Z' }) incidentDateFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsISO8601({ strict: true }) @Matches(/Z$/, { message: 'incidentDateTo must be a UTC instant ending in Z' }) incidentDateTo?: string;
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_AMOUNT }) @IsOmittable() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_AMOUNT) allegedAmountTHB?: number;
+  @ApiPropertyOptional({ enum: ['th', 'en'], default: 'th' }) @IsOmittable() @IsIn(['th', 'en']) language?: string;
   @ApiPropertyOptional({ type: ReporterIdentityRequest, description: 'leave out to report anonymously' })
-  @IsOptional() @ValidateNested() @Type(() => ReporterIdentityRequest) identity?: ReporterIdentityRequest;
-  @ApiPropertyOptional({ description: 'whether the office may contact the reporter' }) @IsOptional() @IsBoolean() contactConsent?: boolean;
+  @IsOmittable() @ValidateNested() @Type(() => ReporterIdentityRequest) identity?: ReporterIdentityRequest;
+  @ApiPropertyOptional({ description: 'whether the office may contact the reporter' }) @IsOmittable() @IsBoolean() contactConsent?: boolean;
 }
 
 export class SubmitTipResponse {
@@ -50,13 +50,13 @@ export class AcknowledgeTipRequest {
 
 export class RejectTipRequest {
   @ApiProperty({ enum: TIP_REJECTION_REASONS }) @IsIn(TIP_REJECTION_REASONS) reason!: (typeof TIP_REJECTION_REASONS)[number];
-  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOmittable() @IsString() @MaxLength(2000) note?: string;
 }
 
 export class ReferTipRequest {
   @ApiProperty({ enum: REFERRAL_TARGETS }) @IsIn(REFERRAL_TARGETS) toAgency!: (typeof REFERRAL_TARGETS)[number];
-  @ApiPropertyOptional({ pattern: OPAQUE_ID.source, maxLength: 128 }) @IsOptional() @Matches(OPAQUE_ID) toAgencyId?: string;
-  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) referenceNo?: string;
+  @ApiPropertyOptional({ pattern: OPAQUE_ID.source, maxLength: 128 }) @IsOmittable() @Matches(OPAQUE_ID) toAgencyId?: string;
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOmittable() @IsString() @MaxLength(100) referenceNo?: string;
 }
 
 export class MergeTipRequest {

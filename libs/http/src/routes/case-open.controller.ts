@@ -33,30 +33,25 @@ export class CaseOpening {
         throw new ProblemError(problem(400, 'REQUEST.INVALID', 'a source tip does not exist', { errors: [{ field: `sourceTipIds[${i}]`, rule: 'tipExists', message: 'must name an existing tip' }] }));
       }
       if (tip.state.status !== 'received' && tip.state.status !== 'screening') {
-        throw new ProblemError(problem(409, 'TIP.ALREADY_TRIAGED', `tip ${tipId} is already ${tip.state.status}`, { tipId, status: tip.state.status }));
+        throw new ProblemError(problem(409, 'TIP.ALREADY_TRIAGED', `tip ${tipId} is already ${tip.state.status}`, { tipId, tipStatus: tip.state.status }));
       }
     }
     const at = this.dispatcher.at(request);
     const caseId = this.dispatcher.newId();
-    const { number: caseNo } = await this.numbers.next('case', this.config.officeCode, at);
-    const opened = await this.dispatcher.send(
-      this.caseAggregate,
+    const openCase = (caseNo: string) => ({
       caseId,
-      'OpenCase',
-      {
-        caseId,
-        caseNo,
-        officeCode: this.config.officeCode,
-        origin,
-        sourceTipIds,
-        ...(body.sourceVisitId ? { sourceVisitId: body.sourceVisitId } : {}),
-        ...(body.sourceConsultationId ? { sourceConsultationId: body.sourceConsultationId } : {}),
-        ...(body.referralInRef ? { referralInRef: body.referralInRef } : {}),
-      },
-      request,
-      reply,
-      { retryOnConflict: false, at, useIfMatch: false },
-    );
+      caseNo,
+      officeCode: this.config.officeCode,
+      origin,
+      sourceTipIds,
+      ...(body.sourceVisitId ? { sourceVisitId: body.sourceVisitId } : {}),
+      ...(body.sourceConsultationId ? { sourceConsultationId: body.sourceConsultationId } : {}),
+      ...(body.referralInRef ? { referralInRef: body.referralInRef } : {}),
+    });
+    // A case the domain refuses (e.g. an origin without its source) takes no case number.
+    this.dispatcher.precheck(this.caseAggregate, 'OpenCase', openCase('pending'), request, at);
+    const { number: caseNo } = await this.numbers.next('case', this.config.officeCode, at);
+    const opened = await this.dispatcher.send(this.caseAggregate, caseId, 'OpenCase', openCase(caseNo), request, reply, { retryOnConflict: false, at, useIfMatch: false });
     for (const tipId of sourceTipIds) {
       await this.dispatcher.send(tipAggregate as unknown as AnyAggregate, tipId, 'AcceptTip', { caseId }, request, reply, { at, useIfMatch: false });
     }

@@ -31,32 +31,27 @@ export class TipIntake {
   async register(body: SubmitTipRequest, channel: TipChannel, request: AuthedRequest, reply: FastifyReply): Promise<SubmitTipResponse> {
     const at = this.dispatcher.at(request);
     const tipId = this.dispatcher.newId();
+    const { identity, contactConsent, language, ...report } = body;
+    const receiveTip = (tipNo: string, receiptHash: string) => ({
+      ...report,
+      tipId,
+      tipNo,
+      channel,
+      receivedAt: at,
+      officeCode: this.config.officeCode,
+      language: language ?? 'th',
+      reporterAnonymity: identity ? 'identified' : 'anonymous',
+      receiptHash,
+      reporterAccessExpiresAt: new Date(Date.parse(at) + REPORTER_ACCESS_DAYS * 86_400_000).toISOString(),
+      attachments: [],
+    });
+    // A report the domain refuses takes no tip number and leaves no receipt.
+    this.dispatcher.precheck(tipDefinition, 'ReceiveTip', receiveTip('pending', 'pending'), request, at);
     const { number: tipNo } = await this.numbers.next('tip', this.config.officeCode, at);
     const receipt = this.receipts.generate();
     // The index entry goes first: if the process dies after it, it points at nothing, which is harmless.
     await this.receiptIndex.put(this.receipts.lookup(receipt), tipId);
-    const { identity, contactConsent, language, ...report } = body;
-    const received = await this.dispatcher.send(
-      tipDefinition,
-      tipId,
-      'ReceiveTip',
-      {
-        ...report,
-        tipId,
-        tipNo,
-        channel,
-        receivedAt: at,
-        officeCode: this.config.officeCode,
-        language: language ?? 'th',
-        reporterAnonymity: identity ? 'identified' : 'anonymous',
-        receiptHash: await this.receipts.hash(receipt),
-        reporterAccessExpiresAt: new Date(Date.parse(at) + REPORTER_ACCESS_DAYS * 86_400_000).toISOString(),
-        attachments: [],
-      },
-      request,
-      reply,
-      { retryOnConflict: false, at },
-    );
+    const received = await this.dispatcher.send(tipDefinition, tipId, 'ReceiveTip', receiveTip(tipNo, await this.receipts.hash(receipt)), request, reply, { retryOnConflict: false, at });
     let version = received.version;
     if (channel === 'web') {
       version = (await this.dispatcher.send(tipDefinition, tipId, 'AcknowledgeTip', { method: 'on_screen_receipt' }, request, reply, { at, actor: { kind: 'system' } })).version;
