@@ -16,6 +16,8 @@ export interface ProjectionManagerOptions {
 export class ProjectionManager {
   private readonly live = new Map<string, Projector>();
   private readonly projections = new Map<string, Projection>();
+  private watcher: NodeJS.Timeout | undefined;
+  private rebuilding = new Set<string>();
 
   constructor(
     private readonly events: EventStore,
@@ -44,6 +46,20 @@ export class ProjectionManager {
       if (active.version !== projection.definition.version) void this.rebuild(projection.definition.name);
       else this.startLive(projection, active.table);
     }
+    // A rebuild run elsewhere (the CLI, another process) swaps the active build: follow it.
+    this.watcher = setInterval(() => void this.followActivations(), 2000);
+    this.watcher.unref();
+  }
+
+  private async followActivations(): Promise<void> {
+    for (const [name, projector] of this.live) {
+      if (this.rebuilding.has(name)) continue;
+      const active = (await this.readModels.builds(name)).find((b) => b.active);
+      if (active && active.table !== projector.table && active.version === projector.projection.definition.version) {
+        await projector.stop();
+        this.startLive(projector.projection, active.table);
+      }
+    }
   }
 
   private startLive(projection: Projection, table: string): Projector {
@@ -58,6 +74,15 @@ export class ProjectionManager {
    * to the head, swaps it in and makes it the live one.
    */
   async rebuild(name: string, onBatch?: (applied: number, checkpoint: string) => void): Promise<ProjectorStatus> {
+    this.rebuilding.add(name);
+    try {
+      return await this.rebuildSideBySide(name, onBatch);
+    } finally {
+      this.rebuilding.delete(name);
+    }
+  }
+
+  private async rebuildSideBySide(name: string, onBatch?: (applied: number, checkpoint: string) => void): Promise<ProjectorStatus> {
     const projection = this.projection(name);
     // An unfinished build of this version (the process died mid-rebuild) is resumed from its checkpoint.
     const unfinished = (await this.readModels.builds(name)).filter((b) => !b.active && !b.failed && b.version === projection.definition.version).pop();
@@ -92,6 +117,7 @@ export class ProjectionManager {
   }
 
   async stop(): Promise<void> {
+    if (this.watcher) clearInterval(this.watcher);
     await Promise.all([...this.live.values()].map((p) => p.stop()));
   }
 }

@@ -1,0 +1,96 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { START_POSITION, verifyChain, verifyEventLog } from '#application';
+import { loadConfig } from '#config';
+import { openEmbedded, type Embedded } from './embedded.js';
+
+/** `npm run cli -- <command>`: operator tasks on the embedded data directory (CASETRAIL_DATA_DIR). */
+const program = new Command('casetrail').description('casetrail operator commands (embedded data directory: CASETRAIL_DATA_DIR, default ./data)');
+
+async function withStores<T>(run: (stores: Embedded) => Promise<T>): Promise<T> {
+  const stores = await openEmbedded(loadConfig());
+  try {
+    return await run(stores);
+  } finally {
+    await stores.close();
+  }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+program
+  .command('verify')
+  .argument('[streamId]', 'one stream; all streams when left out')
+  .description('recompute the hash chains and name the first broken link')
+  .action((streamId: string | undefined) =>
+    withStores(async ({ events }) => {
+      if (streamId) {
+        const stored = await events.readStream(streamId);
+        if (stored.length === 0) throw new InvalidArgumentError(`no stream ${streamId}`);
+        const broken = verifyChain(stored);
+        print({ streamId, events: stored.length, ok: !broken, ...(broken ? { firstBreak: broken } : {}) });
+        process.exitCode = broken ? 1 : 0;
+      } else {
+        const report = await verifyEventLog(events);
+        print(report);
+        process.exitCode = report.ok ? 0 : 1;
+      }
+    }),
+  );
+
+program
+  .command('projections')
+  .description('status of every projection: build, position, lag, errors')
+  .action(() =>
+    withStores(async ({ projections, readModels, events }) => {
+      const total = await events.countAfter(START_POSITION);
+      const rows = [];
+      for (const name of projections.names()) {
+        const builds = await readModels.builds(name);
+        const active = builds.find((b) => b.active);
+        const lag = active ? await events.countAfter(active.checkpoint) : total;
+        rows.push({ projection: name, build: active?.table ?? '(none)', position: active?.checkpoint || '-', lagEvents: lag, otherBuilds: builds.filter((b) => !b.active).map((b) => b.table).join(' ') || '-', failed: active?.failed ?? '' });
+      }
+      console.table(rows);
+      const letters = await readModels.deadLetters();
+      if (letters.length > 0) {
+        process.stdout.write(`dead letters: ${letters.length}\n`);
+        console.table(letters.map((l) => ({ build: l.build, position: l.position, type: l.type, error: l.error })));
+      }
+    }),
+  );
+
+program
+  .command('rebuild')
+  .argument('<projection>', 'projection name (see `projections`), or `all`')
+  .description('rebuild side by side from position 0, then swap it in (a running app follows the swap)')
+  .action((name: string) =>
+    withStores(async ({ projections, events }) => {
+      const names = name === 'all' ? projections.names() : [name];
+      for (const projection of names) {
+        if (!projections.names().includes(projection)) throw new InvalidArgumentError(`no projection ${projection}; known: ${projections.names().join(', ')}`);
+        const total = await events.countAfter(START_POSITION);
+        const bar = new SingleBar({ format: `${projection.padEnd(20)} {bar} {percentage}% | {value}/{total} events | {speed} ev/s | ETA {eta_formatted}`, etaBuffer: 20 }, Presets.shades_classic);
+        const started = Date.now();
+        let done = 0;
+        bar.start(total, 0, { speed: 0 });
+        const status = await projections.rebuild(projection, (applied) => {
+          done += applied;
+          bar.update(Math.min(done, total), { speed: Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)) });
+        });
+        bar.update(total);
+        bar.stop();
+        if (status.state === 'failed') {
+          process.stderr.write(`${projection}: rebuild stopped: ${status.lastError}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        process.stdout.write(`${projection}: rebuilt ${done} events in ${((Date.now() - started) / 1000).toFixed(1)} s → ${status.table}\n`);
+      }
+      await projections.stop();
+    }),
+  );
+
+await program.parseAsync(process.argv);
