@@ -7,7 +7,9 @@ import { ProblemError, problem } from './problem.js';
  * Per-client rate limit for public routes (tip intake, login): a sliding count of requests per route and
  * client address over one minute. (@nestjs/throttler would do, but it is CommonJS requiring the ESM-only
  * @nestjs/common 12, which jest cannot load on Node 20.) Counters live in this process; behind several
- * replicas the limit applies per replica.
+ * replicas the limit applies per replica. Requests of signed-in staff (an intake officer registering a
+ * batch of letters, or backdated paper records) are not the public and are not counted: the auth guard,
+ * which runs first, has set their principal.
  */
 @Injectable()
 export class PublicRateLimitGuard implements CanActivate {
@@ -18,6 +20,7 @@ export class PublicRateLimitGuard implements CanActivate {
 
   canActivate(ctx: ExecutionContext): boolean {
     const request = ctx.switchToHttp().getRequest<AuthedRequest>();
+    if (request.principal) return true;
     const now = Date.now();
     const key = `${request.routeOptions.url}|${request.ip}`;
     const recent = (this.hits.get(key) ?? []).filter((t) => now - t < 60_000);
