@@ -1,6 +1,17 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { START_POSITION, verifyChain, verifyEventLog } from '#application';
+import {
+  START_POSITION,
+  aggregateForStream,
+  createAnchor,
+  diffStates,
+  replayStream,
+  verifyAgainstAnchor,
+  verifyChain,
+  verifyEventLog,
+  type AnyAggregateDefinition,
+} from '#application';
+import { activityAggregate, caseAggregate, consultationAggregate, tipAggregate, visitAggregate } from '#domain';
 import { loadConfig } from '#config';
 import { openEmbedded, type Embedded } from './embedded.js';
 
@@ -90,6 +101,66 @@ program
         process.stdout.write(`${projection}: rebuilt ${done} events in ${((Date.now() - started) / 1000).toFixed(1)} s → ${status.table}\n`);
       }
       await projections.stop();
+    }),
+  );
+
+const AGGREGATES = [tipAggregate, caseAggregate, consultationAggregate, visitAggregate, activityAggregate] as unknown as AnyAggregateDefinition[];
+
+function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return Number(value);
+}
+
+function utcInstant(value: string): string {
+  if (!/Z$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('must be an ISO instant in UTC, ending in Z');
+  return new Date(value).toISOString();
+}
+
+program
+  .command('replay')
+  .argument('<streamId>')
+  .option('--as-of <instant>', 'the state as the log held it at this UTC instant', utcInstant)
+  .option('--at-version <n>', 'the state after version n', positiveInt)
+  .option('--diff-from <v>', 'also list the fields changed since version v', positiveInt)
+  .description('fold a stream from the event log (not from a read model) and print its state')
+  .action((streamId: string, options: { asOf?: string; atVersion?: number; diffFrom?: number }) =>
+    withStores(async ({ events }) => {
+      if (options.asOf && options.atVersion) throw new InvalidArgumentError('give --as-of or --at-version, not both');
+      const definition = aggregateForStream(AGGREGATES, streamId);
+      if (!definition) throw new InvalidArgumentError(`${streamId} is not a stream of an aggregate`);
+      const result = await replayStream(events, definition, streamId, { ...(options.asOf ? { asOf: options.asOf } : {}), ...(options.atVersion ? { atVersion: options.atVersion } : {}) });
+      const out: Record<string, unknown> = { ...result };
+      if (options.diffFrom) {
+        const before = await replayStream(events, definition, streamId, { atVersion: options.diffFrom });
+        out.changes = diffStates(before.state, result.state);
+      }
+      print(out);
+    }),
+  );
+
+const anchor = program.command('anchor').description('signed anchors of the whole log');
+anchor
+  .command('create')
+  .description('sign the heads of every stream now (Ed25519 over a Merkle root) and store the anchor')
+  .action(() =>
+    withStores(async ({ events, anchors, signer }) => {
+      const { anchor: signed, heads } = await createAnchor(events, signer);
+      await anchors.save(signed, heads, 'cli');
+      print(signed);
+    }),
+  );
+anchor
+  .command('verify')
+  .argument('[anchorId]', 'the newest anchor when left out')
+  .description('prove that nothing up to the anchor was rewritten since it was signed')
+  .action((anchorId: string | undefined) =>
+    withStores(async ({ events, anchors }) => {
+      const stored = anchorId ? await anchors.get(anchorId) : (await anchors.list(1))[0];
+      if (!stored) throw new InvalidArgumentError(anchorId ? `no anchor ${anchorId}` : 'no anchor yet: run `anchor create`');
+      const heads = await anchors.heads(stored.anchor.anchorId);
+      const result = await verifyAgainstAnchor(events, stored.anchor, heads ? { heads } : {});
+      print(result);
+      process.exitCode = result.ok ? 0 : 1;
     }),
   );
 

@@ -8,6 +8,7 @@ import { commandController, type CommandCollection } from './core/command-routes
 import { IdempotencyInterceptor } from './core/idempotency.interceptor.js';
 import { PublicRateLimitGuard } from './core/rate-limit.guard.js';
 import { ProblemDetailsFilter } from './core/problem-details.filter.js';
+import { AnchorsController, LogVerifyController, StreamAuditController, auditProviders } from './routes/audit.controller.js';
 import { AuthController, UsersController } from './routes/auth.controller.js';
 import { CaseOpenController, CaseOpening } from './routes/case-open.controller.js';
 import { CrossStreamController } from './routes/cross-stream.controller.js';
@@ -31,10 +32,11 @@ export class HttpApiModule {
     return {
       module: HttpApiModule,
       imports: [CommandHandlingModule],
-      controllers: [HealthController, AuthController, UsersController, TipIntakeController, CaseOpenController, CrossStreamController, StreamsController, ...generated],
+      controllers: [HealthController, AuthController, UsersController, TipIntakeController, CaseOpenController, CrossStreamController, StreamsController, StreamAuditController, LogVerifyController, AnchorsController, ...generated],
       providers: [
         { provide: AppConfig, useValue: config },
         caseAggregateProvider,
+        ...auditProviders,
         CommandDispatcher,
         PublicRateLimitGuard,
         TipIntake,

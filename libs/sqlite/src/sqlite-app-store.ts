@@ -1,5 +1,16 @@
 import type Database from 'better-sqlite3';
-import { IdempotencyStore, ReceiptIndex, UserDirectory, UsernameTakenError, type StoredResponse, type UserRecord } from '#application';
+import {
+  AnchorStore,
+  IdempotencyStore,
+  ReceiptIndex,
+  UserDirectory,
+  UsernameTakenError,
+  type SignedAnchor,
+  type StoredAnchor,
+  type StoredResponse,
+  type StreamHead,
+  type UserRecord,
+} from '#application';
 import type { Role } from '#domain';
 import { openDurableDatabase } from './durable-database.js';
 
@@ -34,6 +45,20 @@ CREATE TABLE IF NOT EXISTS receipt_index (
   lookup TEXT PRIMARY KEY,
   tip_id TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS anchors (
+  anchor_id  TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  created_by TEXT,
+  body       TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS anchors_by_time ON anchors (created_at);
+CREATE TABLE IF NOT EXISTS anchor_heads (
+  anchor_id TEXT NOT NULL,
+  stream_id TEXT NOT NULL,
+  version   INTEGER NOT NULL,
+  hash      TEXT NOT NULL,
+  PRIMARY KEY (anchor_id, stream_id)
+) WITHOUT ROWID;
 `;
 
 interface UserRow {
@@ -62,7 +87,7 @@ function toUser(row: UserRow): UserRecord {
   };
 }
 
-/** `app.sqlite`: staff accounts, tokens, idempotency records and the receipt index — not events. */
+/** `app.sqlite`: staff accounts, tokens, idempotency records, the receipt index and signed anchors — not events. */
 export function openAppDatabase(file: string): Database.Database {
   const db = openDurableDatabase(file);
   db.exec(SCHEMA);
@@ -159,4 +184,47 @@ export class SqliteReceiptIndex extends ReceiptIndex {
   async find(lookup: string): Promise<string | undefined> {
     return this.db.prepare<[string], string>('SELECT tip_id FROM receipt_index WHERE lookup = ?').pluck().get(lookup);
   }
+}
+
+/**
+ * Signed anchors (`body`: the exported JSON, byte for byte) and the stream heads each one covers. Anchors
+ * prove nothing by being kept here — an exported copy or the signature does — so this is a plain table.
+ */
+export class SqliteAnchorStore extends AnchorStore {
+  constructor(private readonly db: Database.Database) {
+    super();
+  }
+
+  async save(anchor: SignedAnchor, heads: readonly StreamHead[], createdBy?: string): Promise<void> {
+    const insertAnchor = this.db.prepare('INSERT INTO anchors VALUES (?, ?, ?, ?)');
+    const insertHead = this.db.prepare('INSERT INTO anchor_heads VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      insertAnchor.run(anchor.anchorId, anchor.createdAt, createdBy ?? null, JSON.stringify(anchor));
+      for (const head of heads) insertHead.run(anchor.anchorId, head.streamId, head.version, head.hash);
+    })();
+  }
+
+  async list(limit: number): Promise<StoredAnchor[]> {
+    return this.db
+      .prepare<[number], { body: string; created_by: string | null }>('SELECT body, created_by FROM anchors ORDER BY created_at DESC, anchor_id DESC LIMIT ?')
+      .all(limit)
+      .map(toStoredAnchor);
+  }
+
+  async get(anchorId: string): Promise<StoredAnchor | undefined> {
+    const row = this.db.prepare<[string], { body: string; created_by: string | null }>('SELECT body, created_by FROM anchors WHERE anchor_id = ?').get(anchorId);
+    return row && toStoredAnchor(row);
+  }
+
+  async heads(anchorId: string): Promise<StreamHead[] | undefined> {
+    if (!(await this.get(anchorId))) return undefined;
+    return this.db
+      .prepare<[string], { stream_id: string; version: number; hash: string }>('SELECT stream_id, version, hash FROM anchor_heads WHERE anchor_id = ? ORDER BY stream_id')
+      .all(anchorId)
+      .map((row) => ({ streamId: row.stream_id, version: row.version, hash: row.hash }));
+  }
+}
+
+function toStoredAnchor(row: { body: string; created_by: string | null }): StoredAnchor {
+  return { anchor: JSON.parse(row.body) as SignedAnchor, ...(row.created_by ? { createdBy: row.created_by } : {}) };
 }

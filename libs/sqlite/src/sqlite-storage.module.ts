@@ -1,11 +1,11 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { EventStore, IdempotencyStore, KeyVault, ReadModelStore, ReceiptIndex, UserDirectory } from '#application';
+import { AnchorStore, EventStore, IdempotencyStore, KeyVault, ReadModelStore, ReceiptIndex, UserDirectory } from '#application';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteKeyVault } from './sqlite-key-vault.js';
 import { SqliteReadModelStore } from './sqlite-read-model-store.js';
-import { SqliteIdempotencyStore, SqliteReceiptIndex, SqliteUserDirectory, openAppDatabase } from './sqlite-app-store.js';
+import { SqliteAnchorStore, SqliteIdempotencyStore, SqliteReceiptIndex, SqliteUserDirectory, openAppDatabase } from './sqlite-app-store.js';
 
 export interface SqliteStorageOptions {
   /** Folder holding events.sqlite, keys.sqlite (the key vault, a file of its own), read-models.sqlite and app.sqlite. */
@@ -55,9 +55,10 @@ export class SqliteStorageModule {
         { provide: UserDirectory, useFactory: (db: Database.Database) => new SqliteUserDirectory(db), inject: [APP_DB] },
         { provide: IdempotencyStore, useFactory: (db: Database.Database) => new SqliteIdempotencyStore(db), inject: [APP_DB] },
         { provide: ReceiptIndex, useFactory: (db: Database.Database) => new SqliteReceiptIndex(db), inject: [APP_DB] },
+        { provide: AnchorStore, useFactory: (db: Database.Database) => new SqliteAnchorStore(db), inject: [APP_DB] },
         SqliteStorageLifecycle,
       ],
-      exports: [EventStore, KeyVault, UserDirectory, IdempotencyStore, ReceiptIndex, ReadModelStore],
+      exports: [EventStore, KeyVault, UserDirectory, IdempotencyStore, ReceiptIndex, ReadModelStore, AnchorStore],
     };
   }
 }

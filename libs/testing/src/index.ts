@@ -1,2 +1,3 @@
 export * from './new-event.js';
 export * from './event-store.contract.js';
+export * from './memory-event-store.js';

@@ -31,6 +31,8 @@ export async function verifyEventLog(store: EventStore, options: { pageSize?: nu
     }
     if (page.events.length === 0) break;
     position = page.next;
+    // Hashing a large log takes a while: let requests in between pages.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   // A deleted last event leaves no gap behind it: compare each stream's head with what the store reports.
   for (const [streamId, head] of heads) {
@@ -42,7 +44,8 @@ export async function verifyEventLog(store: EventStore, options: { pageSize?: nu
   return { ok: true, streams: heads.size, events, position };
 }
 
-function checkLink(head: { version: number; hash: string } | undefined, event: StoredEvent): ChainBreak | undefined {
+/** The first problem with `event` as the next link after `head` (the stream's last checked event), if any. */
+export function checkLink(head: { version: number; hash: string } | undefined, event: StoredEvent): ChainBreak | undefined {
   const at = { streamId: event.streamId, streamVersion: event.streamVersion, eventId: event.eventId };
   const expectedVersion = (head?.version ?? 0) + 1;
   if (event.streamVersion !== expectedVersion) return { streamId: event.streamId, streamVersion: expectedVersion, problem: 'version_gap' };

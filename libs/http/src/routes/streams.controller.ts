@@ -7,7 +7,7 @@ import { ApiProblems } from '../core/command-routes.js';
 import { setEtag } from '../core/command-dispatcher.js';
 import { ProblemError, problem } from '../core/problem.js';
 
-const STREAM_ID = /^[a-z]+-[A-Za-z0-9-]{1,80}$/;
+export const STREAM_ID = /^[a-z]+-[A-Za-z0-9-]{1,80}$/;
 
 class StreamEventsResponse {
   @ApiProperty() streamId!: string;
