@@ -45,7 +45,8 @@ export async function createHttpApp({ config, storage, api, logger, extra = [] }
   registerJsonBodyParser(fastify);
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready'] });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT only: Nest's default list includes SIGUSR2, which profilers and debuggers send.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const document = SwaggerModule.createDocument(
     app,

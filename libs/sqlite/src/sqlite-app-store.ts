@@ -94,9 +94,25 @@ export function openAppDatabase(file: string): Database.Database {
   return db;
 }
 
+/** Prepared statements, prepared once per connection (preparing costs more than running them). */
+class Statements {
+  private readonly cache = new Map<string, Database.Statement>();
+  constructor(private readonly db: Database.Database) {}
+  get(sql: string): Database.Statement {
+    let stmt = this.cache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
 export class SqliteUserDirectory extends UserDirectory {
+  private readonly sql: Statements;
   constructor(private readonly db: Database.Database) {
     super();
+    this.sql = new Statements(db);
   }
 
   async create(user: UserRecord): Promise<void> {
@@ -111,41 +127,41 @@ export class SqliteUserDirectory extends UserDirectory {
   }
 
   async byUsername(username: string): Promise<UserRecord | undefined> {
-    const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?').get(username);
+    const row = (this.sql.get('SELECT * FROM users WHERE username = ?') as Database.Statement<[string], UserRow>).get(username);
     return row && toUser(row);
   }
 
   async byId(userId: string): Promise<UserRecord | undefined> {
-    const row = this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE user_id = ?').get(userId);
+    const row = (this.sql.get('SELECT * FROM users WHERE user_id = ?') as Database.Statement<[string], UserRow>).get(userId);
     return row && toUser(row);
   }
 
   async list(): Promise<UserRecord[]> {
-    return this.db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username').all().map(toUser);
+    return (this.sql.get('SELECT * FROM users ORDER BY username') as Database.Statement<[], UserRow>).all().map(toUser);
   }
 
   async count(): Promise<number> {
-    return this.db.prepare<[], number>('SELECT count(*) FROM users').pluck().get() ?? 0;
+    return (this.sql.get('SELECT count(*) FROM users') as Database.Statement<[], number>).pluck().get() ?? 0;
   }
 
   async setPassword(userId: string, passwordHash: string, at: string): Promise<void> {
-    this.db.prepare('UPDATE users SET password_hash = ?, password_changed_at = ? WHERE user_id = ?').run(passwordHash, at, userId);
+    this.sql.get('UPDATE users SET password_hash = ?, password_changed_at = ? WHERE user_id = ?').run(passwordHash, at, userId);
   }
 
   async saveToken(tokenHash: string, userId: string, expiresAt: string): Promise<void> {
-    this.db.prepare('INSERT INTO tokens VALUES (?, ?, ?)').run(tokenHash, userId, expiresAt);
+    this.sql.get('INSERT INTO tokens VALUES (?, ?, ?)').run(tokenHash, userId, expiresAt);
   }
 
   async tokenUser(tokenHash: string, now: string): Promise<string | undefined> {
-    return this.db.prepare<[string, string], string>('SELECT user_id FROM tokens WHERE token_hash = ? AND expires_at > ?').pluck().get(tokenHash, now);
+    return (this.sql.get('SELECT user_id FROM tokens WHERE token_hash = ? AND expires_at > ?') as Database.Statement<[string, string], string>).pluck().get(tokenHash, now);
   }
 
   async revokeToken(tokenHash: string): Promise<void> {
-    this.db.prepare('DELETE FROM tokens WHERE token_hash = ?').run(tokenHash);
+    this.sql.get('DELETE FROM tokens WHERE token_hash = ?').run(tokenHash);
   }
 
   async revokeTokensOf(userId: string): Promise<void> {
-    this.db.prepare('DELETE FROM tokens WHERE user_id = ?').run(userId);
+    this.sql.get('DELETE FROM tokens WHERE user_id = ?').run(userId);
   }
 }
 

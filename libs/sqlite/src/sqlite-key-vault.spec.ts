@@ -39,6 +39,20 @@ describe('SQLite key vault and personal-data sealing', () => {
     expect(await vault.keyById('no-version')).toBeUndefined();
   });
 
+  it('creates the keys of many new subjects asked for at once in one write, one key per subject', async () => {
+    const subjects = Array.from({ length: 10 }, (_, i) => `burst-${i}`);
+    const keys = await Promise.all(subjects.flatMap((s) => [vault.keyFor(s), vault.keyFor(s), vault.keyFor(s)]));
+    for (let i = 0; i < subjects.length; i++) {
+      const [a, b, c] = keys.slice(i * 3, i * 3 + 3);
+      expect(a!.kid).toBe(`${subjects[i]}:1`);
+      expect(a!.key.equals(b!.key) && a!.key.equals(c!.key)).toBe(true);
+    }
+    expect(new Set(keys.map((k) => k.key.toString('hex'))).size).toBe(10);
+    await vault.close();
+    vault = new SqliteKeyVault(join(dir, 'keys.sqlite'), master);
+    for (let i = 0; i < subjects.length; i++) expect((await vault.keyById(`${subjects[i]}:1`))!.equals(keys[i * 3]!.key)).toBe(true);
+  });
+
   it('refuses a master key of the wrong size, and a wrong master key cannot unwrap', async () => {
     expect(() => new SqliteKeyVault(join(dir, 'x.sqlite'), randomBytes(16))).toThrow(RangeError);
     await vault.keyFor('subject-a');

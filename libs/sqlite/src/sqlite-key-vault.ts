@@ -33,6 +33,8 @@ export class SqliteKeyVault extends KeyVault {
   /** kid → unwrapped key, and subject → its current kid; both bounded, evicted on shred. */
   private readonly cache = new Map<string, Buffer>();
   private readonly currentKid = new Map<string, string>();
+  private keyQueue: Array<{ subjectRef: string; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private readonly pendingKeys = new Map<string, Promise<void>>();
   private readonly masterKey: Buffer;
   private readonly now: () => string;
   private readonly stmt: {
@@ -72,11 +74,40 @@ export class SqliteKeyVault extends KeyVault {
       this.currentKid.set(subjectRef, kid);
       return { kid, key };
     }
-    const kid = `${subjectRef}:1`;
-    const key = randomBytes(32);
-    this.stmt.insert.run(subjectRef, 1, this.wrap(kid, key), this.now());
+    await this.createKey(subjectRef);
     // INSERT OR IGNORE: if another writer created the key first, the stored one wins.
     return this.keyFor(subjectRef);
+  }
+
+  /**
+   * New keys created in the same event-loop turn are written in one transaction: one fsync for many new
+   * subjects (a burst of new cases) instead of one each. A key is on disk before keyFor returns it, so no
+   * event can be sealed under a key that a crash could lose.
+   */
+  private createKey(subjectRef: string): Promise<void> {
+    let pending = this.pendingKeys.get(subjectRef);
+    if (!pending) {
+      pending = new Promise<void>((resolve, reject) => this.keyQueue.push({ subjectRef, resolve, reject }));
+      this.pendingKeys.set(subjectRef, pending);
+      if (this.keyQueue.length === 1) setImmediate(() => this.flushKeys());
+    }
+    return pending;
+  }
+
+  private flushKeys(): void {
+    const batch = this.keyQueue;
+    this.keyQueue = [];
+    const at = this.now();
+    try {
+      this.db.transaction(() => {
+        for (const { subjectRef } of batch) this.stmt.insert.run(subjectRef, 1, this.wrap(`${subjectRef}:1`, randomBytes(32)), at);
+      })();
+      for (const request of batch) request.resolve();
+    } catch (error) {
+      for (const request of batch) request.reject(error);
+    } finally {
+      for (const { subjectRef } of batch) this.pendingKeys.delete(subjectRef);
+    }
   }
 
   async keyById(kid: string): Promise<Buffer | undefined> {

@@ -9,11 +9,25 @@ import { EventStore, WrongExpectedVersionError } from '../event-store/event-stor
  * one, and a taken number is never handed out again (a failed command leaves a gap, never a duplicate).
  */
 export class ReferenceNumberAllocator {
+  /** Takers in this process queue per sequence, so they never race each other; other processes still can. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly store: EventStore) {}
 
-  async next(kind: 'case' | 'tip', officeCode: string, at: string): Promise<{ seq: number; fiscalYearBE: number; number: string }> {
+  next(kind: 'case' | 'tip', officeCode: string, at: string): Promise<{ seq: number; fiscalYearBE: number; number: string }> {
+    const streamId = `${kind}number-${officeCode}-${fiscalYearBE(at)}`;
+    const previous = this.queues.get(streamId) ?? Promise.resolve();
+    const taken = previous.then(() => this.take(kind, officeCode, at, streamId), () => this.take(kind, officeCode, at, streamId));
+    const settled = taken.then(() => undefined, () => undefined);
+    this.queues.set(streamId, settled);
+    void settled.then(() => {
+      if (this.queues.get(streamId) === settled) this.queues.delete(streamId);
+    });
+    return taken;
+  }
+
+  private async take(kind: 'case' | 'tip', officeCode: string, at: string, streamId: string): Promise<{ seq: number; fiscalYearBE: number; number: string }> {
     const fy = fiscalYearBE(at);
-    const streamId = `${kind}number-${officeCode}-${fy}`;
     for (let attempt = 0; attempt < 100; attempt++) {
       const version = await this.store.streamVersion(streamId);
       const seq = version + 1;
@@ -39,6 +53,8 @@ export class ReferenceNumberAllocator {
         return { seq, fiscalYearBE: fy, number: kind === 'case' ? formatCaseNo(officeCode, fy, seq) : formatTipNo(officeCode, fy, seq) };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
+        // Another process took this number: back off a little, with jitter, and take the next one.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
       }
     }
     throw new Error(`could not allocate a ${kind} number: too much contention on ${streamId}`);
