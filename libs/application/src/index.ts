@@ -22,3 +22,5 @@ export * from './audit/merkle.js';
 export * from './audit/anchors.js';
 export * from './projections/projections.module.js';
 export * from './read-models/all-projections.js';
+export * from './read-models/officer/index.js';
+export * from './read-models/analytics/index.js';

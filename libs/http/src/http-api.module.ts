@@ -17,7 +17,9 @@ import { HealthController } from './routes/health.controller.js';
 import { StreamsController } from './routes/streams.controller.js';
 import { TipIntake, TipIntakeController } from './routes/tip-intake.controller.js';
 import { TIPS } from './routes/tips.routes.js';
+import { TrendsController } from './routes/trends.controller.js';
 import { commandCollections } from './routes/collections.js';
+import { QUERY_CONTROLLERS } from './routes/queries/index.js';
 
 /**
  * The HTTP API: every route under /api/v1 (health and readiness at the root), each guarded, validated,
@@ -32,7 +34,7 @@ export class HttpApiModule {
     return {
       module: HttpApiModule,
       imports: [CommandHandlingModule],
-      controllers: [HealthController, AuthController, UsersController, TipIntakeController, CaseOpenController, CrossStreamController, StreamsController, StreamAuditController, LogVerifyController, AnchorsController, ...generated],
+      controllers: [HealthController, AuthController, UsersController, TipIntakeController, CaseOpenController, CrossStreamController, StreamsController, StreamAuditController, LogVerifyController, AnchorsController, TrendsController, ...QUERY_CONTROLLERS, ...generated],
       providers: [
         { provide: AppConfig, useValue: config },
         caseAggregateProvider,

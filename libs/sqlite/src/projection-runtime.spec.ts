@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProjectionManager, Projector, type Projection } from '#application';
+import { InvalidCursorError, ProjectionManager, Projector, type Projection } from '#application';
 import { newEvent } from '#testing';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteReadModelStore } from './sqlite-read-model-store.js';
@@ -143,6 +143,11 @@ describe('projection runtime on SQLite', () => {
     expect(all[all.length - 1]).toBe('zz');
     expect(await readModels.count(build.table, { lastType: 'A', count: { gte: 3 } })).toBe(5);
     expect(await readModels.count(build.table, { tags: { contains: 'y' } })).toBe(9);
+    expect(await readModels.count(build.table, { tags: { containsAny: ['y', 'x'] } })).toBe(25);
+    expect(await readModels.count(build.table, { tags: { containsAny: ['y', 'none'] }, lastType: 'A' })).toBe(4);
+    expect(await readModels.count(build.table, { tags: { containsAny: [] } })).toBe(0);
+    await expect(readModels.find(build.table, { limit: 1, after: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(readModels.find(build.table, { limit: 1, after: Buffer.from('{"a":1}').toString('base64url') })).rejects.toBeInstanceOf(InvalidCursorError);
     expect(await readModels.count(build.table, { lastType: { in: ['A', 'B'] }, count: { ne: 0 } })).toBe(21);
     const groups = await readModels.group(build.table, { groupBy: ['lastType'], sum: ['count'] });
     expect(groups).toEqual([

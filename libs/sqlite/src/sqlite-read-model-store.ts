@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import {
+  InvalidCursorError,
   ReadModelStore,
   type BuildInfo,
   type Condition,
@@ -65,6 +66,20 @@ function toInfo(row: BuildRow): BuildInfo {
 /** SQLite stores booleans as 0/1 inside JSON, so parameters follow suit. */
 function param(value: Scalar): string | number | null {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+/** A cursor is `[sort value, id]` as base64url JSON; anything else is refused as the caller's error. */
+function decodeCursor(cursor: string): [Scalar, string] {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[1] !== 'string') throw new InvalidCursorError();
+  const value: unknown = decoded[0];
+  if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new InvalidCursorError();
+  return [value, decoded[1]];
 }
 
 class PendingWrites implements ReadModelTransaction {
@@ -235,6 +250,12 @@ export class SqliteReadModelStore extends ReadModelStore {
       } else if ('contains' in c) {
         clauses.push(`EXISTS (SELECT 1 FROM json_each(doc, '$.${field}') WHERE value = ?)`);
         params.push(param(c.contains));
+      } else if ('containsAny' in c) {
+        if (c.containsAny.length === 0) clauses.push('0');
+        else {
+          clauses.push(`EXISTS (SELECT 1 FROM json_each(doc, '$.${field}') WHERE value IN (${c.containsAny.map(() => '?').join(', ')}))`);
+          params.push(...c.containsAny.map(param));
+        }
       } else {
         for (const [op, sqlOp] of [['gte', '>='], ['gt', '>'], ['lte', '<='], ['lt', '<']] as const) {
           const value = (c as Record<string, Scalar | undefined>)[op];
@@ -256,7 +277,7 @@ export class SqliteReadModelStore extends ReadModelStore {
     const column = sortField ? ident(sortField) : undefined;
     const clauses = sql ? [sql.slice('WHERE '.length)] : [];
     if (options.after) {
-      const [value, id] = JSON.parse(Buffer.from(options.after, 'base64url').toString('utf8')) as [Scalar, string];
+      const [value, id] = decodeCursor(options.after);
       const cmp = desc ? '<' : '>';
       if (!column) {
         clauses.push(`id ${cmp} ?`);

@@ -24,13 +24,17 @@ export interface ReadModelDefinition {
 }
 
 export type Scalar = string | number | boolean | null;
-/** Equality; membership; a range; inequality; or, for a field holding an array, "contains". */
+/**
+ * Equality; membership; a range; inequality; or, for a field holding an array, "contains" (one value) and
+ * "containsAny" (at least one of the values: how "assigned to me or to my unit" is asked in one query).
+ */
 export type Condition =
   | Scalar
   | { in: readonly Scalar[] }
   | { gte?: Scalar; lte?: Scalar; gt?: Scalar; lt?: Scalar }
   | { ne: Scalar }
-  | { contains: Scalar };
+  | { contains: Scalar }
+  | { containsAny: readonly Scalar[] };
 export type Filter = Readonly<Record<string, Condition>>;
 
 export interface FindOptions {
@@ -40,6 +44,15 @@ export interface FindOptions {
   limit: number;
   /** Opaque cursor from a previous page. */
   after?: string;
+}
+
+/** A cursor (`after`) that the store did not issue or cannot read: the caller's mistake, not the store's. */
+export class InvalidCursorError extends RangeError {
+  readonly code = 'READ_MODEL.INVALID_CURSOR';
+  constructor() {
+    super('the cursor is not one this query returned');
+    this.name = 'InvalidCursorError';
+  }
 }
 
 export interface Page<T = Doc> {
