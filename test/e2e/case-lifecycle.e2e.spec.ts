@@ -165,12 +165,13 @@ describe('a case through its whole lifecycle over HTTP', () => {
         }),
       ),
     ).toEqual(['EvidenceLogged']);
-    expect(typesOf(await command('add-accused', investigator, { accused: { name: ACCUSED_NAME, position: 'นักวิชาการพัสดุ', agencyId: 'agency-sao-4901-07', rank: 'below_director' } }))).toEqual([
-      'AccusedPersonAdded',
-    ]);
+    const addAccused = await command('add-accused', investigator, { accused: { name: ACCUSED_NAME, position: 'นักวิชาการพัสดุ', agencyId: 'agency-sao-4901-07', rank: 'below_director' } });
+    expect(typesOf(addAccused)).toEqual(['AccusedPersonAdded']);
     const afterAccused = await events(`case-${caseId}`);
     const accusedEvent = afterAccused.events.find((e) => e.type === 'AccusedPersonAdded')!;
     const subjectRef: string = accusedEvent.data.subjectRef;
+    // The response names the subject reference the server assigned, so the client can use it next.
+    expect(addAccused.body.assigned).toEqual({ subjectRef });
     expect(subjectRef).toMatch(/^[0-9a-f-]{36}$/);
     expect(
       typesOf(

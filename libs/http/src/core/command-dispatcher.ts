@@ -15,6 +15,8 @@ export interface CommandResponse {
   streamId: string;
   version: number;
   events: Array<{ eventId: string; type: string }>;
+  /** Ids the server assigned to what the command created, e.g. `{ stepId }`. */
+  assigned?: Record<string, string>;
 }
 
 /** `If-Match: "7"` (or W/"7", or 7) → 7. */

@@ -107,7 +107,11 @@ export function commandController(collection: CommandCollection): Type<unknown> 
       const at = this.dispatcher.at(request);
       const ctx: RouteContext = { newId: () => this.dispatcher.newId(), at, request };
       const data = route.toData ? route.toData({ ...body }, ctx) : { ...body };
-      return this.dispatcher.send(collection.aggregate, id, route.command, data, request, reply, { retryOnConflict: route.retryOnConflict ?? true, at });
+      const result = await this.dispatcher.send(collection.aggregate, id, route.command, data, request, reply, { retryOnConflict: route.retryOnConflict ?? true, at });
+      // Ids the server assigned (stepId, findingId, subjectRef, …), so the client can refer to what it made.
+      const assigned: Record<string, string> = {};
+      for (const [key, value] of Object.entries(data)) if (!(key in body) && typeof value === 'string' && /(Id|Ref)$/.test(key)) assigned[key] = value;
+      return Object.keys(assigned).length > 0 ? { ...result, assigned } : result;
     };
     Object.defineProperty(handler, 'name', { value: methodName });
     Object.defineProperty(GeneratedCommandController.prototype, methodName, { value: handler, writable: true, configurable: true });

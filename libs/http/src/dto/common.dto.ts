@@ -25,4 +25,6 @@ export class CommandResponseDto {
   @ApiProperty({ example: 'case-0190f1f4-…' }) streamId!: string;
   @ApiProperty({ description: 'stream version after the command (also the ETag)' }) version!: number;
   @ApiProperty({ type: [EventRefDto] }) events!: EventRefDto[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'ids the server assigned, e.g. {"stepId": "…"}', example: { stepId: '0190f1f4-8a8b-7c00-9d5e-123456789abc' } })
+  assigned?: Record<string, string>;
 }
