@@ -155,6 +155,10 @@ describe('projection runtime on SQLite', () => {
       { key: { lastType: 'B' }, count: 13, sums: { count: 26 } },
     ]);
     await expect(readModels.count(build.table, { undeclared: 1 })).rejects.toThrow(/not a declared field/);
+    const picked = await readModels.select(build.table, { filter: { lastType: 'A', count: { gte: 3 } }, fields: ['count', 'tags', 'missing'] });
+    expect(picked).toHaveLength(5);
+    expect(picked[0]).toEqual({ count: expect.any(Number), tags: expect.any(Array), missing: null });
+    expect(picked.map((r) => r.count).sort()).toEqual([3, 3, 3, 4, 4]);
   });
 });
 

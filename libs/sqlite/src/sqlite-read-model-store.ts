@@ -325,6 +325,26 @@ export class SqliteReadModelStore extends ReadModelStore {
     }));
   }
 
+  async select(table: string, options: { filter?: Filter; fields: readonly string[] }): Promise<Array<Record<string, unknown>>> {
+    const declared = this.definitionOf(table).fields;
+    const { sql, params } = this.where(table, options.filter);
+    const columns = options.fields.map((field, i) => {
+      ident(field);
+      // Declared fields are read from their generated column; others straight from the JSON (as JSON text).
+      return declared[field] && declared[field] !== 'array' ? `${ident(field)} AS c${i}` : `json_extract(doc, '$.${field}') AS c${i}`;
+    });
+    const rows = this.statement(`SELECT ${columns.join(', ')} FROM ${ident(table)} ${sql}`).raw().all(...params) as unknown[][];
+    const structured = options.fields.map((field) => !declared[field] || declared[field] === 'array');
+    return rows.map((row) =>
+      Object.fromEntries(
+        options.fields.map((field, i) => {
+          const value = row[i];
+          return [field, structured[i] && typeof value === 'string' && (value.startsWith('[') || value.startsWith('{')) ? JSON.parse(value) : value];
+        }),
+      ),
+    );
+  }
+
   async recordDeadLetter(letter: DeadLetter): Promise<void> {
     this.statement('INSERT OR REPLACE INTO rm_dead_letters VALUES (?, ?, ?, ?, ?, ?)').run(letter.build, letter.position, letter.eventId, letter.type, letter.error, letter.at);
   }

@@ -120,6 +120,11 @@ export abstract class ReadModelStore {
   abstract find(table: string, options: FindOptions): Promise<Page>;
   abstract count(table: string, filter?: Filter): Promise<number>;
   abstract group(table: string, options: GroupOptions): Promise<GroupRow[]>;
+  /**
+   * Only the named fields of every matching document (declared fields, or any top-level field), without
+   * loading whole documents: what percentiles and snapshots need. Arrays and objects come back parsed.
+   */
+  abstract select(table: string, options: { filter?: Filter; fields: readonly string[] }): Promise<Array<Record<string, unknown>>>;
 
   abstract recordDeadLetter(letter: DeadLetter): Promise<void>;
   abstract deadLetters(build?: string): Promise<DeadLetter[]>;

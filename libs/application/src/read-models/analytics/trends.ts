@@ -13,7 +13,7 @@ import {
   isProvinceCode,
   type AgencyType,
 } from '#domain';
-import type { Doc, Filter, ReadModelStore } from '../read-model-store.port.js';
+import type { Filter, ReadModelStore } from '../read-model-store.port.js';
 import { defaultAgencyCounts, type AgencyCounts } from './agency-counts.js';
 import { CASE_FACTS } from './case-facts.projection.js';
 import { DAY_MS } from './facts-support.js';
@@ -505,17 +505,6 @@ class Run {
     return rows.map((r) => ({ key: Object.fromEntries(dimensions.map((d) => [d, r.key[this.field(d)] as KeyValue])), count: r.count, sums: r.sums }));
   }
 
-  private async docs(filter: Filter): Promise<Doc[]> {
-    const out: Doc[] = [];
-    let after: string | undefined;
-    do {
-      const page = await this.store.find(this.table, { filter, limit: 2000, ...(after ? { after } : {}) });
-      out.push(...page.items);
-      after = page.next;
-    } while (after);
-    return out;
-  }
-
   /** Periods of the time dimension to report: the requested fiscal years, else the span observed; never after now. */
   private periods(observed: readonly KeyValue[]): PeriodKey[] {
     const dim = this.timeDim!;
@@ -572,7 +561,8 @@ class Run {
     let names: string[] = [...dims];
     if (c.type === 'duration') {
       const values = new Map<string, { key: Key; xs: number[] }>();
-      for (const doc of await this.docs({ ...this.filter(), [c.field]: { ne: null } })) {
+      const fields = [...new Set([...dims.map((d) => this.field(d)), c.field])];
+      for (const doc of await this.store.select(this.table, { filter: { ...this.filter(), [c.field]: { ne: null } }, fields })) {
         const key: Key = Object.fromEntries(dims.map((d) => [d, (doc[this.field(d)] ?? null) as KeyValue]));
         const ks = keyString(key, dims);
         const entry = values.get(ks) ?? { key, xs: [] };
@@ -635,7 +625,8 @@ class Run {
       snapshots = [{ period: undefined, at: this.cap }];
     }
     const last = snapshots.reduce((max, s) => (s.at > max ? s.at : max), '');
-    const docs = last ? await this.docs({ ...this.filter(0, false), openedAt: { lt: last } }) : [];
+    const fields = [...new Set(['intervals', 'openedAt', ...dims.filter((d) => !isTime(d))])];
+    const docs = last ? await this.store.select(this.table, { filter: { ...this.filter(0, false), openedAt: { lt: last } }, fields }) : [];
     const acc = new Map<string, { key: Key; ages: number[] }>();
     for (const { period, at } of snapshots) {
       const t = Date.parse(at);
