@@ -11,6 +11,8 @@ import {
   type AppendResult,
   type ExpectedVersion,
   type NewEvent,
+  matchesAllStreams,
+  type ReadAllOptions,
   type ReadAllPage,
   type ReadStreamOptions,
   type StoredEvent,
@@ -145,7 +147,10 @@ export class SqliteEventStore extends EventStore {
     backwards: Database.Statement<[string, number, number], EventRow>;
     all: Database.Statement<[number, number], EventRow>;
     countAfter: Database.Statement<[number], number>;
+    head_position: Database.Statement<[], number | null>;
   };
+  private readonly filtered = new Map<number, Database.Statement<unknown[], EventRow>>();
+  private readonly readSnapshot: <T>(read: () => T) => T;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     super();
@@ -158,7 +163,9 @@ export class SqliteEventStore extends EventStore {
       backwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?'),
       all: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
       countAfter: this.db.prepare<[number], number>('SELECT count(*) FROM events WHERE position > ?').pluck(),
+      head_position: this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
     };
+    this.readSnapshot = (read) => this.db.transaction(read)();
     this.writer = new Worker(writerUrl(), { workerData: { file } });
     this.writerClosed = new Promise((resolve) => this.writer.once('exit', () => resolve()));
     this.ready = new Promise((resolve, reject) => {
@@ -279,9 +286,33 @@ export class SqliteEventStore extends EventStore {
     return this.stmt.head.get(streamId)?.version ?? 0;
   }
 
-  async readAll(from: string, limit: number): Promise<ReadAllPage> {
-    const events = this.stmt.all.all(decodePosition(from), limit).map(toStored);
-    return { events, next: events.length > 0 ? events[events.length - 1]!.position : from };
+  async readAll(from: string, limit: number, options: ReadAllOptions = {}): Promise<ReadAllPage> {
+    const prefixes = options.streamPrefixes;
+    if (matchesAllStreams(prefixes)) {
+      const events = this.stmt.all.all(decodePosition(from), limit).map(toStored);
+      return { events, next: events.length > 0 ? events[events.length - 1]!.position : from };
+    }
+    // The filter runs in SQLite (a range per prefix), so skipped events cost no parsing. One read
+    // transaction sees the page and the head together: a short page has scanned everything up to that head.
+    const ranges = prefixes!.flatMap((prefix) => [prefix, prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)]);
+    const filtered = this.filteredStatement(prefixes!.length);
+    const { rows, head } = this.readSnapshot(() => ({
+      rows: filtered.all(decodePosition(from), ...ranges, limit),
+      head: this.stmt.head_position.get() ?? 0,
+    }));
+    const events = rows.map(toStored);
+    const next = events.length === limit ? events[events.length - 1]!.position : head > decodePosition(from) ? encodePosition(head) : from;
+    return { events, next };
+  }
+
+  private filteredStatement(prefixCount: number): Database.Statement<unknown[], EventRow> {
+    let stmt = this.filtered.get(prefixCount);
+    if (!stmt) {
+      const ranges = Array.from({ length: prefixCount }, () => '(stream_id >= ? AND stream_id < ?)').join(' OR ');
+      stmt = this.db.prepare(`SELECT * FROM events WHERE position > ? AND (${ranges}) ORDER BY position ASC LIMIT ?`);
+      this.filtered.set(prefixCount, stmt);
+    }
+    return stmt;
   }
 
   async *subscribe(from: string, options: SubscribeOptions = {}): AsyncGenerator<StoredEvent> {

@@ -155,7 +155,7 @@ export class SqliteReadModelStore extends ReadModelStore {
     const columns = Object.entries(definition.fields).map(([field, type]) => {
       ident(field);
       const sqlType = type === 'integer' ? 'INTEGER' : type === 'real' ? 'REAL' : 'TEXT';
-      return `${ident(field)} ${sqlType} GENERATED ALWAYS AS (json_extract(doc, '$.${field}')) VIRTUAL`;
+      return `${ident(field)} ${sqlType} GENERATED ALWAYS AS (json_extract(doc, '$.${field}')) STORED`;
     });
     this.db.transaction(() => {
       this.db.exec(`CREATE TABLE ${ident(table)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL${columns.map((c) => `, ${c}`).join('')})`);

@@ -248,6 +248,36 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         expect(positions[0]! > midway).toBe(true);
       });
 
+      it('reads the log filtered by stream prefix, page by page, missing nothing and skipping ahead', async () => {
+        const { next: start } = await store.readAll(START_POSITION, 1_000_000);
+        const wanted: string[] = [];
+        for (let i = 0; i < 30; i++) {
+          const category = ['case', 'tip', 'visit'][i % 3]!;
+          const r = await store.append(streamName(category), [newEvent()], 'any');
+          if (category !== 'tip') wanted.push(r.events[0]!.eventId);
+        }
+        const got: string[] = [];
+        let from = start;
+        for (;;) {
+          const page = await store.readAll(from, 4, { streamPrefixes: ['case-', 'visit-'] });
+          expect(page.next >= from).toBe(true);
+          got.push(...page.events.map((e) => e.eventId));
+          for (const e of page.events) expect(e.streamId.startsWith('tip-')).toBe(false);
+          if (page.events.length < 4) {
+            from = page.next;
+            break;
+          }
+          from = page.next;
+        }
+        expect(got).toEqual(wanted);
+        // The short last page skipped to the head: nothing more is returned from there.
+        const { next: head } = await store.readAll(START_POSITION, 1_000_000);
+        expect(from).toBe(head);
+        expect((await store.readAll(from, 10, { streamPrefixes: ['case-'] })).events).toEqual([]);
+        // An empty prefix matches every stream.
+        expect((await store.readAll(start, 100, { streamPrefixes: [''] })).events).toHaveLength(30);
+      });
+
       it('filters a subscription by stream prefix', async () => {
         const { next: from } = await store.readAll(START_POSITION, 1_000_000);
         await store.append(streamName('tip'), [newEvent()], 'any');

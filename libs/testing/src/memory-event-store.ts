@@ -7,6 +7,8 @@ import {
   type AppendResult,
   type ExpectedVersion,
   type NewEvent,
+  matchesAllStreams,
+  type ReadAllOptions,
   type ReadAllPage,
   type ReadStreamOptions,
   type StoredEvent,
@@ -75,9 +77,15 @@ export class InMemoryEventStore extends EventStore {
     return this.heads.get(streamId)?.version ?? 0;
   }
 
-  async readAll(from: string, limit: number): Promise<ReadAllPage> {
-    const events = this.events.filter((e) => e.position > from).slice(0, limit);
-    return { events, next: events.length > 0 ? events[events.length - 1]!.position : from };
+  async readAll(from: string, limit: number, options: ReadAllOptions = {}): Promise<ReadAllPage> {
+    const after = this.events.filter((e) => e.position > from);
+    if (matchesAllStreams(options.streamPrefixes)) {
+      const events = after.slice(0, limit);
+      return { events, next: events.length > 0 ? events[events.length - 1]!.position : from };
+    }
+    const events = after.filter((e) => options.streamPrefixes!.some((p) => e.streamId.startsWith(p))).slice(0, limit);
+    const scannedTo = events.length === limit ? events[events.length - 1]!.position : (after[after.length - 1]?.position ?? from);
+    return { events, next: scannedTo };
   }
 
   async *subscribe(from: string, options: SubscribeOptions = {}): AsyncIterable<StoredEvent> {

@@ -24,8 +24,21 @@ export interface ReadStreamOptions {
 
 export interface ReadAllPage {
   events: StoredEvent[];
-  /** Position to pass to the next call; equals `from` when nothing was read. */
+  /**
+   * Position to pass to the next call; equals `from` when nothing was read. With a stream filter it may lie
+   * beyond the last event returned: the events skipped up to it did not match.
+   */
   next: string;
+}
+
+export interface ReadAllOptions {
+  /** Only events of streams whose id starts with one of these prefixes ('' matches every stream). */
+  streamPrefixes?: readonly string[];
+}
+
+/** True when the prefixes select every stream (no filter needed). */
+export function matchesAllStreams(prefixes: readonly string[] | undefined): boolean {
+  return !prefixes || prefixes.length === 0 || prefixes.includes('');
 }
 
 export interface SubscribeOptions {
@@ -68,8 +81,8 @@ export abstract class EventStore {
   abstract readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** Version of the stream's last event; 0 when the stream does not exist. */
   abstract streamVersion(streamId: string): Promise<number>;
-  /** Events strictly after `from`, in global order. */
-  abstract readAll(from: string, limit: number): Promise<ReadAllPage>;
+  /** Events strictly after `from`, in global order, optionally only those of some streams. */
+  abstract readAll(from: string, limit: number, options?: ReadAllOptions): Promise<ReadAllPage>;
   /** Catch up from `from` (exclusive), then tail live; ends when the signal aborts. */
   abstract subscribe(from: string, options?: SubscribeOptions): AsyncIterable<StoredEvent>;
   /** Resolves when events may have been appended (a local commit, a poll interval, the timeout or an abort). */

@@ -64,8 +64,15 @@ export class Projector {
 
   /** One page: returns the number of events read (0 when caught up). */
   private async step(): Promise<number> {
-    const page = await this.events.readAll(this.position, this.batchSize);
-    if (page.events.length === 0) return 0;
+    const page = await this.events.readAll(this.position, this.batchSize, { streamPrefixes: this.projection.streams });
+    if (page.events.length === 0) {
+      // Nothing for this projection up to page.next: move the checkpoint past the events skipped.
+      if (page.next > this.position) {
+        await this.readModels.commit(this.table, this.readModels.begin(this.table), page.next);
+        this.position = page.next;
+      }
+      return 0;
+    }
     const tx = this.readModels.begin(this.table);
     const failedAt = await this.applyAll(page.events, tx);
     if (failedAt === undefined) {
