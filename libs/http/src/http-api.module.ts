@@ -14,6 +14,7 @@ import { CaseOpenController, CaseOpening } from './routes/case-open.controller.j
 import { CrossStreamController } from './routes/cross-stream.controller.js';
 import { caseAggregateFor, caseAggregateProvider } from './routes/cases.collection.js';
 import { HealthController } from './routes/health.controller.js';
+import { ProjectionsController } from './routes/projections.controller.js';
 import { StreamsController } from './routes/streams.controller.js';
 import { TipIntake, TipIntakeController } from './routes/tip-intake.controller.js';
 import { TIPS } from './routes/tips.routes.js';
@@ -34,7 +35,7 @@ export class HttpApiModule {
     return {
       module: HttpApiModule,
       imports: [CommandHandlingModule],
-      controllers: [HealthController, AuthController, UsersController, TipIntakeController, CaseOpenController, CrossStreamController, StreamsController, StreamAuditController, LogVerifyController, AnchorsController, TrendsController, ...QUERY_CONTROLLERS, ...generated],
+      controllers: [HealthController, AuthController, UsersController, TipIntakeController, CaseOpenController, CrossStreamController, StreamsController, StreamAuditController, LogVerifyController, AnchorsController, TrendsController, ProjectionsController, ...QUERY_CONTROLLERS, ...generated],
       providers: [
         { provide: AppConfig, useValue: config },
         caseAggregateProvider,
