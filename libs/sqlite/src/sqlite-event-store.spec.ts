@@ -110,6 +110,13 @@ describe('SQLite event store', () => {
       await second.store.close();
     });
 
+    it('reports unreadable metadata as a broken link instead of failing', async () => {
+      const { store, target, raw } = await seeded('unreadable.sqlite');
+      raw.prepare("UPDATE events SET metadata = '{not json' WHERE stream_id = ? AND stream_version = 2").run(target);
+      expect((await verifyEventLog(store)).firstBreak).toMatchObject({ streamId: target, streamVersion: 2, problem: 'hash_mismatch' });
+      await store.close();
+    });
+
     it('catches a deleted last event of a stream', async () => {
       const { store, target, raw } = await seeded();
       raw.prepare('DELETE FROM events WHERE stream_id = ? AND stream_version = 3').run(target);

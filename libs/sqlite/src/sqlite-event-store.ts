@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -8,6 +9,9 @@ import {
   WrongExpectedVersionError,
   canonicalHead,
   canonicalJson,
+  canonicalTail,
+  type HashedEvent,
+  type HashedPage,
   type AppendResult,
   type ExpectedVersion,
   type NewEvent,
@@ -303,6 +307,27 @@ export class SqliteEventStore extends EventStore {
     const events = rows.map(toStored);
     const next = events.length === limit ? events[events.length - 1]!.position : head > decodePosition(from) ? encodePosition(head) : from;
     return { events, next };
+  }
+
+  async readAllHashed(from: string, limit: number): Promise<HashedPage> {
+    const rows = this.stmt.all.all(decodePosition(from), limit);
+    const events = rows.map((row): HashedEvent => {
+      const at = { position: encodePosition(row.position), eventId: row.event_id, streamId: row.stream_id, streamVersion: row.stream_version, prevHash: row.prev_hash, hash: row.hash };
+      let meta: Pick<StoredEvent, 'actor' | 'correlationId' | 'causationId' | 'piiSubjects'>;
+      try {
+        meta = JSON.parse(row.metadata) as typeof meta;
+      } catch {
+        return { ...at, computedHash: 'unreadable metadata' };
+      }
+      // The payload is stored as canonical JSON (the writer stores canonicalJson(data)): hash the text as it
+      // is, so any changed byte changes the hash, and an outside verifier that parses and canonicalizes agrees.
+      const head =
+        `{"actor":${canonicalJson(meta.actor)},"causationId":${JSON.stringify(meta.causationId)},"correlationId":${JSON.stringify(meta.correlationId)}` +
+        `,"data":${row.data},"eventId":${JSON.stringify(row.event_id)},"occurredAt":${JSON.stringify(row.occurred_at)},"piiSubjects":${canonicalJson(meta.piiSubjects)}`;
+      const computedHash = createHash('sha256').update(head + canonicalTail(row.prev_hash, row.recorded_at, row.schema_version, row.stream_id, row.stream_version, row.type)).digest('hex');
+      return { ...at, computedHash };
+    });
+    return { events, next: events.length > 0 ? events[events.length - 1]!.position : from };
   }
 
   private filteredStatement(prefixCount: number): Database.Statement<unknown[], EventRow> {

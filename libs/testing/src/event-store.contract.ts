@@ -3,6 +3,7 @@ import {
   GENESIS_HASH,
   START_POSITION,
   WrongExpectedVersionError,
+  computeEventHash,
   verifyChain,
   type EventStore,
   type StoredEvent,
@@ -246,6 +247,17 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         const positions = received.map((e) => e.position);
         expect([...positions].sort()).toEqual(positions);
         expect(positions[0]! > midway).toBe(true);
+      });
+
+      it('recomputes every hash for verification exactly as computeEventHash does', async () => {
+        await store.append(streamName(), [newEvent({ data: { text: 'ข้อความ "quoted" \\ \u0001', n: 1.5e-7, list: [3, { b: null, a: true }] } }), newEvent()], 'no_stream');
+        const { events } = await store.readAll(START_POSITION, 1_000_000);
+        const hashed = await store.readAllHashed(START_POSITION, 1_000_000);
+        expect(hashed.events.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
+        hashed.events.forEach((h, i) => {
+          expect(h.computedHash).toBe(computeEventHash(events[i]!));
+          expect(h.computedHash).toBe(h.hash);
+        });
       });
 
       it('reads the log filtered by stream prefix, page by page, missing nothing and skipping ahead', async () => {

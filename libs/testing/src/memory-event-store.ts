@@ -7,7 +7,9 @@ import {
   type AppendResult,
   type ExpectedVersion,
   type NewEvent,
+  computeEventHash,
   matchesAllStreams,
+  type HashedPage,
   type ReadAllOptions,
   type ReadAllPage,
   type ReadStreamOptions,
@@ -75,6 +77,11 @@ export class InMemoryEventStore extends EventStore {
 
   async streamVersion(streamId: string): Promise<number> {
     return this.heads.get(streamId)?.version ?? 0;
+  }
+
+  async readAllHashed(from: string, limit: number): Promise<HashedPage> {
+    const { events, next } = await this.readAll(from, limit);
+    return { events: events.map((e) => ({ position: e.position, eventId: e.eventId, streamId: e.streamId, streamVersion: e.streamVersion, prevHash: e.prevHash, hash: e.hash, computedHash: computeEventHash(e) })), next };
   }
 
   async readAll(from: string, limit: number, options: ReadAllOptions = {}): Promise<ReadAllPage> {

@@ -139,7 +139,7 @@ async function walkLog(store: EventStore, options: { upTo?: string; toEnd: boole
     return { heads: sortHeads(snapshot!), eventsUpTo, position: lastUpTo, events, breakBeforeSnapshot: firstBreak !== undefined && before, ...(firstBreak ? { firstBreak } : {}) };
   };
   for (;;) {
-    const page = await store.readAll(position, options.pageSize ?? 1000);
+    const page = await store.readAllHashed(position, options.pageSize ?? 5000);
     for (const event of page.events) {
       if (options.upTo !== undefined && snapshot === undefined && event.position > options.upTo) {
         takeSnapshot();

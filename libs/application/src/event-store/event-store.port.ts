@@ -48,6 +48,23 @@ export interface SubscribeOptions {
   streamPrefixes?: readonly string[];
 }
 
+/** What chain verification needs of a stored event, with its hash recomputed by the adapter. */
+export interface HashedEvent {
+  position: string;
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  prevHash: string;
+  hash: string;
+  /** SHA-256 of the canonical JSON of the event as stored now (what `computeEventHash` gives). */
+  computedHash: string;
+}
+
+export interface HashedPage {
+  events: HashedEvent[];
+  next: string;
+}
+
 /** Before the first event of the global log. Positions are opaque strings ordered as strings. */
 export const START_POSITION = '';
 
@@ -85,6 +102,11 @@ export abstract class EventStore {
   abstract readAll(from: string, limit: number, options?: ReadAllOptions): Promise<ReadAllPage>;
   /** Catch up from `from` (exclusive), then tail live; ends when the signal aborts. */
   abstract subscribe(from: string, options?: SubscribeOptions): AsyncIterable<StoredEvent>;
+  /**
+   * The global log as verification reads it: each event with its hash recomputed the adapter's fastest
+   * way (the SQLite adapter hashes the stored canonical payload text without parsing it).
+   */
+  abstract readAllHashed(from: string, limit: number): Promise<HashedPage>;
   /** Resolves when events may have been appended (a local commit, a poll interval, the timeout or an abort). */
   abstract waitForAppend(options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<void>;
   /** How many events lie after `position` (for lag reporting). */

@@ -1,5 +1,5 @@
 import { GENESIS_HASH, computeEventHash, type ChainBreak, type StoredEvent } from './envelope.js';
-import { START_POSITION, type EventStore } from './event-store.port.js';
+import { START_POSITION, type EventStore, type HashedEvent } from './event-store.port.js';
 
 export interface VerificationReport {
   ok: boolean;
@@ -22,7 +22,7 @@ export async function verifyEventLog(store: EventStore, options: { pageSize?: nu
   let position = options.from ?? START_POSITION;
   let events = 0;
   for (;;) {
-    const page = await store.readAll(position, options.pageSize ?? 1000);
+    const page = await store.readAllHashed(position, options.pageSize ?? 5000);
     for (const event of page.events) {
       events += 1;
       const problem = checkLink(heads.get(event.streamId), event);
@@ -45,11 +45,12 @@ export async function verifyEventLog(store: EventStore, options: { pageSize?: nu
 }
 
 /** The first problem with `event` as the next link after `head` (the stream's last checked event), if any. */
-export function checkLink(head: { version: number; hash: string } | undefined, event: StoredEvent): ChainBreak | undefined {
+export function checkLink(head: { version: number; hash: string } | undefined, event: StoredEvent | HashedEvent): ChainBreak | undefined {
   const at = { streamId: event.streamId, streamVersion: event.streamVersion, eventId: event.eventId };
   const expectedVersion = (head?.version ?? 0) + 1;
   if (event.streamVersion !== expectedVersion) return { streamId: event.streamId, streamVersion: expectedVersion, problem: 'version_gap' };
   if (event.prevHash !== (head?.hash ?? GENESIS_HASH)) return { ...at, problem: 'prev_hash_mismatch' };
-  if (computeEventHash(event) !== event.hash) return { ...at, problem: 'hash_mismatch' };
+  const computed = 'computedHash' in event ? event.computedHash : computeEventHash(event);
+  if (computed !== event.hash) return { ...at, problem: 'hash_mismatch' };
   return undefined;
 }
