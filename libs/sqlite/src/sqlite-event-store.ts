@@ -333,7 +333,9 @@ export class SqliteEventStore extends EventStore {
   private filteredStatement(prefixCount: number): Database.Statement<unknown[], EventRow> {
     let stmt = this.filtered.get(prefixCount);
     if (!stmt) {
-      const ranges = Array.from({ length: prefixCount }, () => '(stream_id >= ? AND stream_id < ?)').join(' OR ');
+      // '+stream_id' keeps SQLite on the rowid (position) range: on the (stream_id, version) index it would
+      // scan a whole stream category and sort it for every page.
+      const ranges = Array.from({ length: prefixCount }, () => '(+stream_id >= ? AND +stream_id < ?)').join(' OR ');
       stmt = this.db.prepare(`SELECT * FROM events WHERE position > ? AND (${ranges}) ORDER BY position ASC LIMIT ?`);
       this.filtered.set(prefixCount, stmt);
     }
