@@ -5,7 +5,6 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppConfig } from '#config';
-import { sendProblem } from './core/problem-details.filter.js';
 import { registerJsonBodyParser } from './core/json-body.js';
 import { PinoNestLogger } from './core/logger.js';
 import { createValidationPipe } from './core/validation.js';
@@ -39,7 +38,6 @@ export async function createHttpApp({ config, storage, api, logger, extra = [] }
   // bodyParser: false — Nest would add a form (x-www-form-urlencoded) parser; the API reads JSON only.
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, { logger: new PinoNestLogger(logger), bufferLogs: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.setErrorHandler((error, _request, reply) => sendProblem(reply, error, { error: (e: unknown) => logger.error({ err: e }, 'unhandled error') }));
   // JSON only: any other body (text/plain included, which Fastify parses by default) gets a 415.
   fastify.removeContentTypeParser('text/plain');
   registerJsonBodyParser(fastify);

@@ -17,7 +17,6 @@ import { HealthController } from './routes/health.controller.js';
 import { ProjectionsController } from './routes/projections.controller.js';
 import { StreamsController } from './routes/streams.controller.js';
 import { TipIntake, TipIntakeController } from './routes/tip-intake.controller.js';
-import { TIPS } from './routes/tips.routes.js';
 import { TrendsController } from './routes/trends.controller.js';
 import { commandCollections } from './routes/collections.js';
 import { QUERY_CONTROLLERS } from './routes/queries/index.js';
@@ -56,4 +55,3 @@ export class HttpApiModule {
   }
 }
 
-export { TIPS };
