@@ -11,6 +11,7 @@ export * from './users/auth.service.js';
 export * from './http-support/idempotency-store.port.js';
 export * from './reference-numbers/reference-number-allocator.js';
 export * from './reporters/receipts.js';
+export * from './privacy/access-log.js';
 export * from './read-models/read-model-store.port.js';
 export * from './projections/projection.js';
 export * from './projections/projector.js';

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AuthService, CommandHandlingModule, EventStore, ReceiptService, ReferenceNumberAllocator, UserDirectory } from '#application';
+import { AccessLog, AuthService, CommandHandlingModule, EventStore, ReceiptService, ReferenceNumberAllocator, UserDirectory } from '#application';
 import { AppConfig } from '#config';
 import { AuthGuard } from './core/auth.js';
 import { CommandDispatcher } from './core/command-dispatcher.js';
@@ -46,6 +46,7 @@ export class HttpApiModule {
         { provide: AuthService, useFactory: (users: UserDirectory) => new AuthService(users, config.tokenTtlSeconds), inject: [UserDirectory] },
         { provide: ReferenceNumberAllocator, useFactory: (store: EventStore) => new ReferenceNumberAllocator(store), inject: [EventStore] },
         { provide: ReceiptService, useFactory: () => new ReceiptService(config.receiptPepper) },
+        { provide: AccessLog, useFactory: (store: EventStore) => new AccessLog(store), inject: [EventStore] },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
