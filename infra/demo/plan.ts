@@ -232,6 +232,12 @@ const ACK_METHOD: Record<string, string> = {
   social_media: 'sms',
 };
 
+/**
+ * Reporter access lapses after this many days without a reporter session (the server's default
+ * CASETRAIL_REPORTER_INACTIVITY_DAYS); the demo's reporters never sign in, so replies stop after it.
+ */
+const REPORTER_INACTIVITY_DAYS = 180;
+
 interface CaseCtx {
   key: string;
   caseId?: string;
@@ -614,7 +620,7 @@ function tipThread(rng: Prng, fy: number, index: number): Thread {
       ctx.tipIds.push(tipId);
     },
   });
-  ctx.reporter = { tipId: () => tipId, accessUntil: s.t + 365 * DAY };
+  ctx.reporter = { tipId: () => tipId, accessUntil: s.t + REPORTER_INACTIVITY_DAYS * DAY };
   const tip = (route: string, who: StaffKey, data: Record<string, unknown>, tally?: Record<string, number>) => {
     const at = s.t;
     s.add({ label: `tips.${route}`, at, ...(tally ? { tally } : {}), run: (api) => api.post(who, `/api/v1/tips/${tipId}/${route}`, data, at).then(() => undefined) });
@@ -874,7 +880,7 @@ function consultationThread(rng: Prng, at: number, channel: string, provinceCode
       },
     });
     if (rng.chance(0.7)) {
-      const ctx: CaseCtx = { key: `esc-${escAt}`, tipIds: [], reporter: { tipId: () => tipId, accessUntil: escAt + 365 * DAY } };
+      const ctx: CaseCtx = { key: `esc-${escAt}`, tipIds: [], reporter: { tipId: () => tipId, accessUntil: escAt + REPORTER_INACTIVITY_DAYS * DAY } };
       s.wait(3, 20);
       const openAt = s.t;
       const intake = rng.pick(INTAKE);

@@ -14,9 +14,11 @@ const ROLES: Role[] = ['intake_officer', 'investigator', 'supervisor', 'custodia
 /** Metadata keys of the guard (libs/http/src/core/auth.ts) and of @nestjs/swagger's ApiOperation. */
 const ROLES_KEY = 'casetrail:roles';
 const PUBLIC_KEY = 'casetrail:public';
+/** Reporter routes (libs/http/src/core/reporter-auth.ts): public for the staff guard, but they need a reporter token. */
+const REPORTER_KEY = 'casetrail:reporter';
 const API_OPERATION_KEY = 'swagger/apiOperation';
 /** The routes that need no token; a new public route must be added here on purpose. */
-const PUBLIC_OPERATIONS = ['GET /health', 'GET /ready', 'POST /api/v1/tips', 'POST /api/v1/auth/login'];
+const PUBLIC_OPERATIONS = ['GET /health', 'GET /ready', 'POST /api/v1/tips', 'POST /api/v1/auth/login', 'POST /api/v1/reporter/session'];
 /**
  * Routes the guard lets every signed-in role through, whose handler admits only some roles: officers
  * registering tips on the public form's route (anyone else with a token gets 403).
@@ -35,6 +37,8 @@ interface Operation {
   /** From the guard metadata: undefined = every signed-in role. */
   roles?: Role[];
   public: boolean;
+  /** Needs a reporter token: no token and every staff token get 401. */
+  reporter: boolean;
 }
 
 interface OpenApiOperation {
@@ -68,9 +72,9 @@ describe('role × route matrix (from the OpenAPI document and the guard metadata
   }
 
   /** Guard metadata of every handler, by operationId. */
-  function handlerMetadata(): Map<string, { roles?: Role[]; public: boolean }> {
+  function handlerMetadata(): Map<string, { roles?: Role[]; public: boolean; reporter: boolean }> {
     const reflector = t.app.get(Reflector);
-    const found = new Map<string, { roles?: Role[]; public: boolean }>();
+    const found = new Map<string, { roles?: Role[]; public: boolean; reporter: boolean }>();
     for (const module of t.app.get(ModulesContainer).values()) {
       for (const wrapper of module.controllers.values()) {
         const controller = wrapper.metatype as Type<unknown> | null;
@@ -85,6 +89,7 @@ describe('role × route matrix (from the OpenAPI document and the guard metadata
           found.set(operation.operationId, {
             roles: reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [handler, controller]),
             public: reflector.getAllAndOverride<unknown>(PUBLIC_KEY, [handler, controller]) !== undefined,
+            reporter: reflector.getAllAndOverride<boolean | undefined>(REPORTER_KEY, [handler, controller]) === true,
           });
         }
       }
@@ -141,7 +146,10 @@ describe('role × route matrix (from the OpenAPI document and the guard metadata
 
   it('finds every documented operation in the code, with the guard metadata the OpenAPI description states', () => {
     expect(operations.length).toBeGreaterThan(50);
-    expect(operations.filter((op) => op.public).map(key).sort()).toEqual([...PUBLIC_OPERATIONS].sort());
+    expect(operations.filter((op) => op.public && !op.reporter).map(key).sort()).toEqual([...PUBLIC_OPERATIONS].sort());
+    const reporterOps = operations.filter((op) => op.reporter);
+    expect(reporterOps.length).toBeGreaterThanOrEqual(6);
+    for (const op of reporterOps) expect({ op: key(op), public: op.public, roles: op.roles, under: op.path.startsWith('/api/v1/reporter/') }).toEqual({ op: key(op), public: true, roles: undefined, under: true });
     for (const op of operations) {
       // Generated command routes describe their roles: "Roles: a, b."
       const stated = /Roles: ([a-z_, ]+)\./.exec(op.description ?? '')?.[1];
@@ -157,7 +165,7 @@ describe('role × route matrix (from the OpenAPI document and the guard metadata
   it('answers 401 without a token on every operation except the public ones', async () => {
     const checked: string[] = [];
     await inPool(
-      operations.filter((op) => !op.public),
+      operations.filter((op) => !op.public || op.reporter),
       async (op) => {
         const res = await send(op);
         expect({ op: key(op), status: res.status, code: res.body?.code }).toEqual({ op: key(op), status: 401, code: 'AUTH.TOKEN_REQUIRED' });
@@ -175,6 +183,13 @@ describe('role × route matrix (from the OpenAPI document and the guard metadata
     const [logout, rest] = [cells.filter((c) => c.op.operationId === 'auth.logout'), cells.filter((c) => c.op.operationId !== 'auth.logout')];
     const check = async ({ op, role }: { op: Operation; role: Role }) => {
       const token = op.operationId === 'auth.logout' ? spareTokens.get(role)! : tokens.get(role)!;
+      if (op.reporter) {
+        // A staff token is not a reporter token: every role is refused as unauthenticated.
+        seen.forbidden++;
+        const res = await send(op, token);
+        expect({ op: key(op), role, status: res.status, code: res.body?.code }).toEqual({ op: key(op), role, status: 401, code: 'AUTH.INVALID_TOKEN' });
+        return;
+      }
       const allowedRoles = HANDLER_ROLES[op.operationId]?.roles ?? op.roles;
       const allowed = allowedRoles === undefined || allowedRoles.includes(role);
       const res = await send(op, token);

@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { scanForPlaintext } from '../support/scan-data-dir.js';
 import { removeDataDir, startTestApp, type TestApp } from '../support/test-app.js';
 
 const MARKER = 'Marker-Prayuth-9b1c';
@@ -126,7 +125,7 @@ describe('standalone app: tip intake, auth, concurrency, idempotency, restart', 
     const next = await submit({ narrative: 'after restart' });
     expect(Number(next.body.tipNo.slice(-6))).toBeGreaterThan(Number(before.body.tipNo.slice(-6)));
     // No personal data in clear anywhere in the data directory.
-    for (const file of readdirSync(t.dataDir)) expect(readFileSync(join(t.dataDir, file)).includes(MARKER)).toBe(false);
+    expect(await scanForPlaintext(t.dataDir, [MARKER])).toEqual([]);
   });
 
   it('serves the OpenAPI document and answers health and readiness without a token', async () => {

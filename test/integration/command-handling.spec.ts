@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import {
 } from '#application';
 import { ForbiddenTransitionError, StreamNotFoundError, tipAggregate, type Actor, type TipCommand } from '#domain';
 import { SqliteStorageModule } from '#sqlite';
+import { scanForPlaintext } from '../support/scan-data-dir.js';
 
 const officer: Actor = { kind: 'user', userId: 'u-intake', role: 'intake_officer', officeCode: 'PACC4' };
 const AT = '2023-03-29T02:00:00.000Z';
@@ -85,7 +86,7 @@ describe('command handling through the CommandBus on the embedded store', () => 
     const streamId = `tip-${randomUUID()}`;
     await send(streamId, receiveTip(streamId));
     await app.close();
-    for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file)).includes(MARKER)).toBe(false);
+    expect(await scanForPlaintext(dir, [MARKER])).toEqual([]);
     app = await Test.createTestingModule({ imports: [SqliteStorageModule.forRoot({ dataDir: dir, masterKey: randomBytes(32) }), CommandHandlingModule] }).compile();
   });
 

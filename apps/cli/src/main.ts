@@ -1,7 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import {
+  AggregateCommandHandler,
+  ReporterAccessExpirySweep,
+  RetentionService,
+  parseRetentionSchedule,
   START_POSITION,
+  TipQueueLapsedAccessCandidates,
   aggregateForStream,
   createAnchor,
   diffStates,
@@ -14,6 +19,8 @@ import {
 import { activityAggregate, caseAggregate, consultationAggregate, tipAggregate, visitAggregate } from '#domain';
 import { loadConfig } from '#config';
 import { openEmbedded, type Embedded } from './embedded.js';
+import { join } from 'node:path';
+import { SqliteReporterSessionStore, openAppDatabase } from '#sqlite';
 
 /** `npm run cli -- <command>`: operator tasks on the embedded data directory (CASETRAIL_DATA_DIR). */
 const program = new Command('casetrail').description('casetrail operator commands (embedded data directory: CASETRAIL_DATA_DIR, default ./data)');
@@ -161,6 +168,56 @@ anchor
       const result = await verifyAgainstAnchor(events, stored.anchor, heads ? { heads } : {});
       print(result);
       process.exitCode = result.ok ? 0 : 1;
+    }),
+  );
+
+const reporters = program.command('reporters').description('whistleblower (reporter) access');
+reporters
+  .command('expire')
+  .description('record ReporterAccessExpired on every tip whose reporter access lapsed (inactivity), and end its sessions')
+  .action(() =>
+    withStores(async ({ events, sealer, readModels }) => {
+      const config = loadConfig();
+      const appDb = openAppDatabase(join(config.dataDir, 'app.sqlite'));
+      try {
+        const sweep = new ReporterAccessExpirySweep(new AggregateCommandHandler(events, sealer), new TipQueueLapsedAccessCandidates(readModels), new SqliteReporterSessionStore(appDb));
+        print(await sweep.run());
+      } finally {
+        appDb.close();
+      }
+    }),
+  );
+
+const retention = program.command('retention').description('retention of closed cases (docs/personal-data.md)');
+retention
+  .command('run')
+  .description('schedule retention of cases closed since the last run; crypto-shred the keys of cases whose retention ended and that no legal hold keeps')
+  .action(() =>
+    withStores(async ({ events, vault, sealer, readModels, projections }) => {
+      const schedule = parseRetentionSchedule(loadConfig().retentionYears);
+      const report = await new RetentionService(new AggregateCommandHandler(events, sealer), vault, events, readModels, projections, schedule).run();
+      print(report);
+      process.exitCode = report.failed.length > 0 ? 1 : 0;
+    }),
+  );
+retention
+  .command('reapply-shreds')
+  .description('after restoring keys.sqlite from a backup: shred again every key the event log records as erased or destroyed')
+  .action(() =>
+    withStores(async ({ events, vault }) => {
+      const refs = new Set<string>();
+      for (let from = START_POSITION; ; ) {
+        const page = await events.readAll(from, 1000, { streamPrefixes: ['erasure-', 'case-'] });
+        for (const event of page.events) {
+          const d = event.data as { subjectRef?: unknown; streams?: unknown; subjectRefs?: unknown };
+          if (event.type === 'PersonalDataErased' && typeof d.subjectRef === 'string') refs.add(d.subjectRef);
+          if (event.type === 'CaseKeyShredded') for (const ref of [d.streams, d.subjectRefs].flat()) if (typeof ref === 'string') refs.add(ref);
+        }
+        if (page.next === from) break;
+        from = page.next;
+      }
+      for (const ref of refs) await vault.shred(ref);
+      print({ shredded: refs.size });
     }),
   );
 

@@ -1,7 +1,15 @@
-import { loadConfig } from '#config';
+import { ConfigError, loadConfig, type AppConfig } from '#config';
 import { createStandaloneApp } from './standalone.js';
 
-const config = loadConfig();
+let config: AppConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  // A refused configuration (a missing or default secret in production…) is a message, not a stack trace.
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`casetrail: refusing to start: ${error.message}\n`);
+  process.exit(78); // EX_CONFIG
+}
 const app = await createStandaloneApp(config);
 await app.listen({ port: config.port, host: config.host });
-process.stdout.write(`casetrail listening on http://${config.host}:${config.port} — API docs at /api/docs, data in ${config.dataDir}\n`);
+process.stdout.write(`casetrail listening on http://${config.host}:${config.port} — API docs at /api/docs, data in ${config.dataDir}${config.logFile ? `, log in ${config.logFile}` : ''}\n`);

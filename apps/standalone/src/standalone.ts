@@ -1,18 +1,19 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ALL_PROJECTIONS, AuthService, ProjectionsModule } from '#application';
+import { ALL_PROJECTIONS, AuthService, ProjectionsModule, ReporterAccessExpiryModule } from '#application';
 import type { AppConfig } from '#config';
 import { HttpApiModule, createHttpApp, createLogger } from '#http';
 import { SqliteStorageModule } from '#sqlite';
 
 /** Everything in one process on the embedded adapters: SQLite files under the data directory. */
 export async function createStandaloneApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFile ? { file: config.logFile } : {});
   const app = await createHttpApp({
     config,
     logger,
     storage: SqliteStorageModule.forRoot({ dataDir: config.dataDir, masterKey: config.masterKey }),
     api: HttpApiModule.forRoot(config),
-    extra: [ProjectionsModule.forRoot(ALL_PROJECTIONS)],
+    // Reporter access that lapsed is recorded as expired by an hourly sweep (also `npm run cli -- reporters expire`).
+    extra: [ProjectionsModule.forRoot(ALL_PROJECTIONS), ReporterAccessExpiryModule.forRoot()],
   });
   await app.init();
   const admin = await app.get(AuthService).ensureAdmin(config.adminPassword, config.officeCode);

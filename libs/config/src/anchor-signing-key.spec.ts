@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,11 @@ describe('CASETRAIL_ANCHOR_SIGNING_KEY', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'casetrail-config-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const secrets = { CASETRAIL_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'), CASETRAIL_RECEIPT_PEPPER: Buffer.alloc(32, 2).toString('base64') };
+  const secrets = {
+    CASETRAIL_MASTER_KEY: randomBytes(32).toString('base64'),
+    CASETRAIL_RECEIPT_PEPPER: randomBytes(32).toString('base64'),
+    CASETRAIL_PSEUDONYM_SECRET: randomBytes(32).toString('base64'),
+  };
   const ed25519 = () => generateKeyPairSync('ed25519').privateKey;
 
   it('reads PEM or base64 PKCS#8 and keeps PKCS#8 DER', () => {

@@ -24,15 +24,30 @@ export class AppConfig {
   readonly masterKey!: Buffer;
   /** Server secret mixed into receipt hashes and receipt look-ups; never stored beside the data. */
   readonly receiptPepper!: Buffer;
+  /** Server secret of the reporter pseudonyms (HMAC key): investigators see "Amber Heron 417", never who it is. */
+  readonly pseudonymSecret!: Buffer;
   /** Ed25519 private key (PKCS#8 DER) that signs the event-log anchors; its public half is published with each anchor. */
   readonly anchorSigningKey!: Buffer;
   /** Password of the `admin` user created on first start; generated and printed once when unset. */
   readonly adminPassword!: string | undefined;
   readonly bodyLimitBytes!: number;
+  /** Largest file accepted by an upload (multipart) route, in bytes; the JSON body limit does not apply to uploads. */
+  readonly uploadLimitBytes!: number;
+  /**
+   * Origins (scheme://host[:port], exact match) whose browser scripts may call the API. Empty (the default):
+   * no CORS headers at all and preflight requests are refused.
+   */
+  readonly corsOrigins!: readonly string[];
+  /** When set, the structured log goes to this file (created 0600, appended) instead of stdout. */
+  readonly logFile?: string;
   readonly tokenTtlSeconds!: number;
   readonly closureApprovalRequired!: boolean;
   /** Requests per minute per client on public routes (tip intake, login). */
   readonly publicRateLimitPerMinute!: number;
+  /** Lifetime of a reporter token (POST /reporter/session), in minutes. */
+  readonly reporterSessionMinutes!: number;
+  /** Reporter access ends after this many days without a session (independent of data retention). */
+  readonly reporterInactivityDays!: number;
   readonly logLevel!: string;
   /** Accept staff commands with `X-Occurred-At` (entering records of past years; the demo). Off by default. */
   readonly allowBackdatedEntry!: boolean;
@@ -42,6 +57,12 @@ export class AppConfig {
    * documented placeholder of 100 agencies per province is used and responses say so.
    */
   readonly agencyCounts?: unknown;
+  /**
+   * Years a closed case is kept, per disposition: the parsed JSON of CASETRAIL_RETENTION_YEARS (e.g.
+   * `{"substantiated_criminal": 20}`), validated by the retention service (parseRetentionSchedule) over its
+   * documented default table. Unset: the defaults (docs/personal-data.md), which the office must confirm.
+   */
+  readonly retentionYears?: unknown;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -123,6 +144,81 @@ function jsonFile(env: Env, name: string): unknown {
   }
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Exact origins: scheme://host[:port] as the browser sends it in `Origin` (no path, no trailing slash, no wildcard). */
+function corsOrigins(env: Env, production: boolean): string[] {
+  const name = 'CASETRAIL_CORS_ORIGINS';
+  const origins = (env[name] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin || origin.includes('*')) {
+      throw new ConfigError(name, `"${origin}" is not an exact origin: write scheme://host[:port] with no path, trailing slash or wildcard, comma-separated`);
+    }
+    if (production && url.protocol !== 'https:') throw new ConfigError(name, `"${origin}" must use https in production`);
+  }
+  return [...new Set(origins)];
+}
+
+/** Admin passwords published in this repository (README, infra/README, tests): never acceptable in production. */
+export const DOCUMENTED_PASSWORDS: readonly string[] = ['change-me-right-now', 'demo-admin-password', 'admin-password-for-tests'];
+export const PRODUCTION_ADMIN_PASSWORD_MIN_LENGTH = 16;
+
+/**
+ * Production refuses values that are known, published or obviously not random, on top of the refusal of
+ * missing secrets: a secret equal to a development value in the data directory's dev-secrets.json, a
+ * 32-byte secret with fewer than 16 distinct byte values (a placeholder such as all zeros or "aaaa…"), one
+ * value used for two secrets, an admin password that is short or published, and backdated entry without an
+ * explicit acknowledgement.
+ */
+function refuseDevelopmentValues(env: Env, config: AppConfig, secretsFile: string): void {
+  // Every secret of the configuration is a Buffer field; its variable is CASETRAIL_ + the field in capitals.
+  const variable = (field: string) => `CASETRAIL_${field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+  const configured = Object.entries(config)
+    .filter((entry): entry is [string, Buffer] => Buffer.isBuffer(entry[1]))
+    .map(([field, value]) => [variable(field), value] as const);
+  if (existsSync(secretsFile)) {
+    let stored: Record<string, unknown> = {};
+    try {
+      stored = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, unknown>;
+    } catch {
+      stored = {};
+    }
+    const devValues = Object.values(stored).filter((value): value is string => typeof value === 'string').map((value) => Buffer.from(value, 'base64'));
+    for (const [name, value] of configured) {
+      if (devValues.some((dev) => dev.equals(value))) throw new ConfigError(name, `equals a development secret from ${secretsFile}; production needs its own (and that file does not belong in a production data directory)`);
+    }
+  }
+  const symmetric = configured.filter(([, value]) => value.length === 32);
+  for (const [name, value] of symmetric) {
+    if (new Set(value).size < 16) throw new ConfigError(name, 'is not random (a placeholder?); generate one with openssl rand -base64 32');
+    const twin = symmetric.find(([other, otherValue]) => other !== name && otherValue.equals(value));
+    if (twin) throw new ConfigError(name, `must differ from ${twin[0]} (one secret, one purpose)`);
+  }
+  const password = config.adminPassword;
+  if (password !== undefined) {
+    if (password.length < PRODUCTION_ADMIN_PASSWORD_MIN_LENGTH) throw new ConfigError('CASETRAIL_ADMIN_PASSWORD', `must be at least ${PRODUCTION_ADMIN_PASSWORD_MIN_LENGTH} characters in production`);
+    if (DOCUMENTED_PASSWORDS.includes(password.toLowerCase()) || new Set(password).size < 5) throw new ConfigError('CASETRAIL_ADMIN_PASSWORD', 'is a published example or trivially guessable; choose another (or leave it unset to have one generated)');
+  }
+  if (config.allowBackdatedEntry && !boolean(env, 'CASETRAIL_ACKNOWLEDGE_BACKDATED_ENTRY', false)) {
+    throw new ConfigError('CASETRAIL_ALLOW_BACKDATED_ENTRY', 'lets staff set when past events happened; in production also set CASETRAIL_ACKNOWLEDGE_BACKDATED_ENTRY=true (for the migration of paper records only)');
+  }
+}
+
+/** The variable's value parsed as JSON. */
+function jsonValue(env: Env, name: string): unknown {
+  try {
+    return JSON.parse(env[name]!) as unknown;
+  } catch {
+    throw new ConfigError(name, 'must be valid JSON');
+  }
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
   const dataDir = resolve(env.CASETRAIL_DATA_DIR || './data');
@@ -132,7 +228,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!/^[A-Z0-9]{2,12}$/.test(officeCode)) throw new ConfigError('CASETRAIL_OFFICE_CODE', 'must be 2–12 capital letters or digits');
   const adminPassword = env.CASETRAIL_ADMIN_PASSWORD || undefined;
   if (adminPassword !== undefined && adminPassword.length < 12) throw new ConfigError('CASETRAIL_ADMIN_PASSWORD', 'must be at least 12 characters');
-  return new AppConfig({
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const config = new AppConfig({
     production,
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -140,14 +238,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
     officeCode,
     masterKey: secret(env, 'CASETRAIL_MASTER_KEY', production, secretsFile),
     receiptPepper: secret(env, 'CASETRAIL_RECEIPT_PEPPER', production, secretsFile),
+    pseudonymSecret: secret(env, 'CASETRAIL_PSEUDONYM_SECRET', production, secretsFile),
     anchorSigningKey: signingKey(env, 'CASETRAIL_ANCHOR_SIGNING_KEY', production, secretsFile),
     adminPassword,
     bodyLimitBytes: integer(env, 'CASETRAIL_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    uploadLimitBytes: integer(env, 'CASETRAIL_UPLOAD_LIMIT_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    corsOrigins: corsOrigins(env, production),
+    ...(env.CASETRAIL_LOG_FILE ? { logFile: resolve(env.CASETRAIL_LOG_FILE) } : {}),
     tokenTtlSeconds: integer(env, 'CASETRAIL_TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     closureApprovalRequired: boolean(env, 'CASETRAIL_CLOSURE_APPROVAL_REQUIRED', true),
     publicRateLimitPerMinute: integer(env, 'CASETRAIL_PUBLIC_RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
-    logLevel: env.LOG_LEVEL || 'info',
+    reporterSessionMinutes: integer(env, 'CASETRAIL_REPORTER_SESSION_MINUTES', 30, 1, 24 * 60),
+    reporterInactivityDays: integer(env, 'CASETRAIL_REPORTER_INACTIVITY_DAYS', 180, 2, 3650),
+    logLevel,
     allowBackdatedEntry: boolean(env, 'CASETRAIL_ALLOW_BACKDATED_ENTRY', false),
     ...(env.CASETRAIL_AGENCY_COUNTS_FILE ? { agencyCounts: jsonFile(env, 'CASETRAIL_AGENCY_COUNTS_FILE') } : {}),
+    ...(env.CASETRAIL_RETENTION_YEARS ? { retentionYears: jsonValue(env, 'CASETRAIL_RETENTION_YEARS') } : {}),
   });
+  if (production) refuseDevelopmentValues(env, config, secretsFile);
+  return config;
 }

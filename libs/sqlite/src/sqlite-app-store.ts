@@ -71,6 +71,8 @@ interface UserRow {
   password_hash: string;
   password_changed_at: string;
   created_at: string;
+  disabled_at: string | null;
+  clearances: string | null;
 }
 
 function toUser(row: UserRow): UserRecord {
@@ -84,6 +86,8 @@ function toUser(row: UserRow): UserRecord {
     passwordHash: row.password_hash,
     passwordChangedAt: row.password_changed_at,
     createdAt: row.created_at,
+    ...(row.disabled_at ? { disabledAt: row.disabled_at } : {}),
+    clearances: row.clearances ? (JSON.parse(row.clearances) as string[]) : [],
   };
 }
 
@@ -91,6 +95,11 @@ function toUser(row: UserRow): UserRecord {
 export function openAppDatabase(file: string): Database.Database {
   const db = openDurableDatabase(file);
   db.exec(SCHEMA);
+  // Added after the first release: files created before it get the column here.
+  const userColumns = (db.prepare('PRAGMA table_info(users)').all() as { name: string }[]).map((column) => column.name);
+  if (!userColumns.includes('disabled_at')) db.exec('ALTER TABLE users ADD COLUMN disabled_at TEXT');
+  // Clearances (JSON array), added with the audit_content clearance; new users start with none.
+  if (!userColumns.includes('clearances')) db.exec("ALTER TABLE users ADD COLUMN clearances TEXT NOT NULL DEFAULT '[]'");
   return db;
 }
 
@@ -118,8 +127,8 @@ export class SqliteUserDirectory extends UserDirectory {
   async create(user: UserRecord): Promise<void> {
     try {
       this.db
-        .prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(user.userId, user.username, user.displayName, JSON.stringify(user.roles), user.officeCode, user.unitCode ?? null, user.passwordHash, user.passwordChangedAt, user.createdAt);
+        .prepare('INSERT INTO users (user_id, username, display_name, roles, office_code, unit_code, password_hash, password_changed_at, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(user.userId, user.username, user.displayName, JSON.stringify(user.roles), user.officeCode, user.unitCode ?? null, user.passwordHash, user.passwordChangedAt, user.createdAt, user.disabledAt ?? null);
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new UsernameTakenError(user.username);
       throw error;
@@ -163,6 +172,14 @@ export class SqliteUserDirectory extends UserDirectory {
   async revokeTokensOf(userId: string): Promise<void> {
     this.sql.get('DELETE FROM tokens WHERE user_id = ?').run(userId);
   }
+
+  async setClearances(userId: string, clearances: readonly string[]): Promise<boolean> {
+    return this.sql.get('UPDATE users SET clearances = ? WHERE user_id = ?').run(JSON.stringify([...new Set(clearances)].sort()), userId).changes > 0;
+  }
+
+  async setDisabled(userId: string, disabledAt: string | undefined): Promise<void> {
+    this.sql.get('UPDATE users SET disabled_at = ? WHERE user_id = ?').run(disabledAt ?? null, userId);
+  }
 }
 
 export class SqliteIdempotencyStore extends IdempotencyStore {
@@ -199,6 +216,10 @@ export class SqliteReceiptIndex extends ReceiptIndex {
 
   async find(lookup: string): Promise<string | undefined> {
     return this.db.prepare<[string], string>('SELECT tip_id FROM receipt_index WHERE lookup = ?').pluck().get(lookup);
+  }
+
+  async remove(lookup: string): Promise<void> {
+    this.db.prepare('DELETE FROM receipt_index WHERE lookup = ?').run(lookup);
   }
 }
 

@@ -1,10 +1,12 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { AnchorStore, EventStore, IdempotencyStore, KeyVault, ReadModelStore, ReceiptIndex, UserDirectory } from '#application';
+import { AnchorStore, EventStore, EvidenceStore, IdempotencyStore, KeyVault, ReadModelStore, ReceiptIndex, ReporterSessionStore, UserDirectory } from '#application';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteKeyVault } from './sqlite-key-vault.js';
+import { FileEvidenceStore } from './evidence/file-evidence-store.js';
 import { SqliteReadModelStore } from './sqlite-read-model-store.js';
+import { SqliteReporterSessionStore } from './sqlite-reporter-sessions.js';
 import { SqliteAnchorStore, SqliteIdempotencyStore, SqliteReceiptIndex, SqliteUserDirectory, openAppDatabase } from './sqlite-app-store.js';
 
 export interface SqliteStorageOptions {
@@ -55,10 +57,13 @@ export class SqliteStorageModule {
         { provide: UserDirectory, useFactory: (db: Database.Database) => new SqliteUserDirectory(db), inject: [APP_DB] },
         { provide: IdempotencyStore, useFactory: (db: Database.Database) => new SqliteIdempotencyStore(db), inject: [APP_DB] },
         { provide: ReceiptIndex, useFactory: (db: Database.Database) => new SqliteReceiptIndex(db), inject: [APP_DB] },
+        { provide: ReporterSessionStore, useFactory: (db: Database.Database) => new SqliteReporterSessionStore(db), inject: [APP_DB] },
         { provide: AnchorStore, useFactory: (db: Database.Database) => new SqliteAnchorStore(db), inject: [APP_DB] },
+        // Evidence files and reporter attachments: <dataDir>/evidence, encrypted under the owner stream's key from the vault.
+        { provide: EvidenceStore, useFactory: (vault: KeyVault) => new FileEvidenceStore(join(options.dataDir, 'evidence'), vault), inject: [KeyVault] },
         SqliteStorageLifecycle,
       ],
-      exports: [EventStore, KeyVault, UserDirectory, IdempotencyStore, ReceiptIndex, ReadModelStore, AnchorStore],
+      exports: [EventStore, EvidenceStore, KeyVault, UserDirectory, IdempotencyStore, ReceiptIndex, ReporterSessionStore, ReadModelStore, AnchorStore],
     };
   }
 }

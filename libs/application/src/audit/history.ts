@@ -15,13 +15,13 @@ export interface SealedMarker {
 }
 
 /**
- * Whether this principal may read the plaintext of sealed fields in the audit history. No one may, yet:
- * the `auditor` role reviews the record (who did what, when, and whether it was altered), not its content.
- * A later issue adds an explicit `audit_content` clearance, granted per user and with every opening written
- * to an access log; until then this stays false for every principal, admins included.
+ * Whether this principal may read the plaintext of sealed fields in the audit history: only an auditor
+ * holding the `audit_content` clearance, granted per user by an admin (POST /users/{id}/clearances). The
+ * `auditor` role alone reviews the record (who did what, when, whether it was altered), not its content;
+ * admins configure and never read content. Every opening is written to the access log by the caller.
  */
-export function canOpenContent(_principal: Pick<Principal, 'userId' | 'roles'>): boolean {
-  return false;
+export function canOpenContent(principal: Pick<Principal, 'userId' | 'roles'> & { clearances?: readonly string[] }): boolean {
+  return principal.roles.includes('auditor') && (principal.clearances ?? []).includes('audit_content');
 }
 
 export interface HistoryEntry {

@@ -79,6 +79,26 @@ const SUMMARIES: Readonly<Record<string, (d: Data) => string>> = {
   CaseReopened: (d) => `Case reopened to ${code(d.reopenedTo)} (${code(d.reason)})`,
   CaseMerged: (d) => `Case ${code(d.mergedCaseId)} merged into case ${code(d.survivorCaseId)}`,
   RetentionScheduled: (d) => `Retention scheduled: delete after ${code(d.deleteAfter)} (policy ${code(d.policyCode)})`,
+  RetentionHoldPlaced: (d) => `Legal hold ${code(d.holdId)} placed by ${code(d.placedBy)}`,
+  RetentionHoldReleased: (d) => `Legal hold ${code(d.holdId)} released by ${code(d.releasedBy)}`,
+  CaseKeyShredded: (d) => `Case keys shredded at the end of retention: ${count(d.streams, 'stream')}, ${count(d.subjectRefs, 'subject')}`,
+  EvidenceIntegrityVerified: (d) => `Evidence ${code(d.evidenceId)} verified by ${code(d.verifiedBy)}: ${d.match === true ? 'match' : 'MISMATCH'}${opt(', ', d.failure)}`,
+  EvidenceCustodyTransferred: (d) => {
+    const from = d.from as { custodyNo?: unknown } | undefined;
+    const to = d.to as { custodyNo?: unknown } | undefined;
+    return `Evidence ${code(d.evidenceId)} custody transferred: record ${code(from?.custodyNo)} → ${code(to?.custodyNo)}`;
+  },
+  // Identity access (custodian decisions)
+  IdentityAccessRequested: (d) => `Access to the reporter's identity on case ${code(d.caseId)} requested by ${code(d.requestedBy)}`,
+  IdentityAccessGranted: (d) => `Identity access on case ${code(d.caseId)} granted by ${code(d.custodianUserId)}`,
+  IdentityAccessDenied: (d) => `Identity access on case ${code(d.caseId)} denied by ${code(d.custodianUserId)}`,
+  IdentityAccessRevoked: (d) => `Identity access on case ${code(d.caseId)} revoked by ${code(d.custodianUserId)}`,
+  // Erasure requests (PDPA s.33)
+  PersonalDataErasureRequested: (d) => `Erasure of subject ${code(d.subjectRef)} requested (${code(d.ground)}), due ${code(d.dueAt)}`,
+  PersonalDataErased: (d) => `Personal data of subject ${code(d.subjectRef)} erased by ${code(d.method)} in ${count(d.streams, 'stream')}`,
+  ErasureRequestRefused: (d) => `Erasure of subject ${code(d.subjectRef)} refused: ${code(d.reason)}`,
+  // Access log
+  SealedContentOpened: (d) => `User ${code(d.viewerUserId)} (${code(d.role)}) opened ${code(d.view)} of ${code(d.streamId)}: ${count(d.fields, 'field')}${opt(', grant ', d.grantRequestId)}`,
   // Consultation
   ConsultationRequested: (d) => `Consultation requested via ${code(d.channel)} by ${code(d.requesterType)} in ${code(d.provinceCode)}; topics ${codes(d.topicCodes)}`,
   ConsultationScheduled: (d) => `Consultation scheduled for ${code(d.scheduledFor)} with ${count(d.advisorUserIds, 'advisor')}`,

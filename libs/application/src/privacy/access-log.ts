@@ -68,6 +68,35 @@ export class AccessLog {
     await this.store.append(accessLogStreamId(entry.logId), [{ eventId, type: SEALED_CONTENT_OPENED, schemaVersion: 1, occurredAt: at, data, actor, correlationId: eventId, causationId: eventId, piiSubjects: [] }], 'any');
   }
 
+  /**
+   * Several entries of one log in a single append: all are stored or none is (one request that opens a
+   * case's content, its tips and an identity leaves one consistent trace, or nothing is shown).
+   */
+  async recordAll(entries: readonly AccessEntry[], viewer: AccessViewer, at: string): Promise<void> {
+    if (entries.length === 0) return;
+    const logId = entries[0]!.logId;
+    if (entries.some((e) => e.logId !== logId)) throw new RangeError('recordAll writes to one access log; group the entries by logId');
+    const actor: Actor = { kind: 'user', userId: viewer.userId, role: viewer.role, officeCode: viewer.officeCode };
+    const ids = entries.map(() => this.newId());
+    // One request, one correlation: the entries of a batch share the first entry's id.
+    const correlationId = ids[0]!;
+    const events = entries.map((entry, i) => {
+      const eventId = ids[i]!;
+      const data: Record<string, unknown> = {
+        streamId: entry.streamId,
+        view: entry.view,
+        viewerUserId: viewer.userId,
+        role: viewer.role,
+        subjectRefs: [...new Set(entry.subjectRefs)].sort(),
+        fields: [...new Set(entry.fields)].sort(),
+        ...(entry.evidenceId ? { evidenceId: entry.evidenceId } : {}),
+        ...(entry.grantRequestId ? { grantRequestId: entry.grantRequestId } : {}),
+      };
+      return { eventId, type: SEALED_CONTENT_OPENED, schemaVersion: 1, occurredAt: at, data, actor, correlationId, causationId: correlationId, piiSubjects: [] };
+    });
+    await this.store.append(accessLogStreamId(logId), events, 'any');
+  }
+
   /** Every entry of one log, oldest first. */
   async list(logId: string): Promise<AccessRecord[]> {
     const events = await this.store.readStream(accessLogStreamId(logId));

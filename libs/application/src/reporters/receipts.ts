@@ -5,6 +5,8 @@ import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 export abstract class ReceiptIndex {
   abstract put(lookup: string, tipId: string): Promise<void>;
   abstract find(lookup: string): Promise<string | undefined>;
+  /** Forgets a look-up value (the receipt was rotated). Removing one that is not there is not an error. */
+  abstract remove(lookup: string): Promise<void>;
 }
 
 /**

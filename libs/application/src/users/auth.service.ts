@@ -9,6 +9,8 @@ export interface Principal {
   roles: Role[];
   officeCode: string;
   unitCode?: string;
+  /** The user's clearances (UserRecord.clearances); absent = none. */
+  clearances?: readonly string[];
 }
 
 export class InvalidCredentialsError extends Error {
@@ -17,6 +19,11 @@ export class InvalidCredentialsError extends Error {
     super('unknown username or wrong password');
     this.name = 'InvalidCredentialsError';
   }
+}
+
+/** A disabled account: answered exactly like wrong credentials; `reason` is for the security log only. */
+export class AccountDisabledError extends InvalidCredentialsError {
+  readonly reason = 'AUTH.ACCOUNT_DISABLED';
 }
 
 export class TooManyLoginAttemptsError extends Error {
@@ -75,6 +82,7 @@ export class AuthService {
       passwordHash: await argon2Hash(input.password),
       passwordChangedAt: at,
       createdAt: at,
+      clearances: [],
     };
     await this.users.create(user);
     return user;
@@ -94,6 +102,7 @@ export class AuthService {
       for (const key of keys) this.failures.get(key)!.push(now);
       throw new InvalidCredentialsError();
     }
+    if (user.disabledAt) throw new AccountDisabledError();
     for (const key of keys) this.failures.delete(key);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now + this.tokenTtlSeconds * 1000).toISOString();
@@ -105,8 +114,8 @@ export class AuthService {
     const userId = await this.users.tokenUser(tokenDigest(token), this.now().toISOString());
     if (!userId) return undefined;
     const user = await this.users.byId(userId);
-    if (!user) return undefined;
-    return { userId: user.userId, username: user.username, roles: user.roles, officeCode: user.officeCode, ...(user.unitCode ? { unitCode: user.unitCode } : {}) };
+    if (!user || user.disabledAt) return undefined;
+    return { userId: user.userId, username: user.username, roles: user.roles, officeCode: user.officeCode, ...(user.unitCode ? { unitCode: user.unitCode } : {}), clearances: user.clearances ?? [] };
   }
 
   async logout(token: string): Promise<void> {
@@ -118,6 +127,16 @@ export class AuthService {
     if (!user || !(await argon2Verify(user.passwordHash, currentPassword))) throw new InvalidCredentialsError();
     await this.users.setPassword(userId, await argon2Hash(newPassword), this.now().toISOString());
     await this.users.revokeTokensOf(userId);
+  }
+
+  /** Revokes every token of the user and refuses their logins until enabled again. */
+  async disableUser(userId: string): Promise<void> {
+    await this.users.setDisabled(userId, this.now().toISOString());
+    await this.users.revokeTokensOf(userId);
+  }
+
+  async enableUser(userId: string): Promise<void> {
+    await this.users.setDisabled(userId, undefined);
   }
 
   /**

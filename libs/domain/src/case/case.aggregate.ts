@@ -13,11 +13,24 @@ export const casePersonalData: PersonalDataMap = {
     { path: 'summary', subject: 'stream' },
     { path: 'outcome', subject: 'stream' },
   ],
-  EvidenceLogged: [{ path: 'description', subject: 'stream' }],
+  // Custody holders and places, file names and transfer reasons are free text that may name people.
+  EvidenceLogged: [
+    { path: 'description', subject: 'stream' },
+    { path: 'custody.holder', subject: 'stream' },
+    { path: 'custody.location', subject: 'stream' },
+    { path: 'fileName', subject: 'stream' },
+  ],
+  EvidenceCustodyTransferred: [
+    { path: 'to.holder', subject: 'stream' },
+    { path: 'to.location', subject: 'stream' },
+    { path: 'reason', subject: 'stream' },
+  ],
   FindingRecorded: [{ path: 'summary', subject: 'stream' }],
   InternalNoteAdded: [{ path: 'body', subject: 'stream' }],
   ReporterInfoRequested: [{ path: 'question', subject: 'stream' }],
   ClosureProposed: [{ path: 'publicOutcomeStatement', subject: 'stream' }],
+  RetentionHoldPlaced: [{ path: 'reason', subject: 'stream' }],
+  RetentionHoldReleased: [{ path: 'reason', subject: 'stream' }],
 };
 
 /** The office's policy is configuration: build the aggregate once from it at start-up. */

@@ -11,6 +11,7 @@ import type {
   ClosureRejected,
   DeadlineKind,
   EvidenceLogged,
+  EvidenceReadFailure,
   ExternalOutcomeRecorded,
   FindingRecorded,
   InvestigationStepRecorded,
@@ -34,6 +35,12 @@ export type StartFactFinding = CommandOf<'StartFactFinding', NoData>;
 export type EscalateToInquiry = CommandOf<'EscalateToInquiry', NoData>;
 export type RecordInvestigationStep = CommandOf<'RecordInvestigationStep', Without<InvestigationStepRecorded, never>>;
 export type LogEvidence = CommandOf<'LogEvidence', Without<EvidenceLogged, never>>;
+/**
+ * `sha256Computed` is what re-hashing the stored bytes gave (null when they could not be read back, with `failure`);
+ * `match` must agree with the hash logged for the item. `verifiedAt`/`verifiedBy` come from the command meta.
+ */
+export type VerifyEvidence = CommandOf<'VerifyEvidence', { evidenceId: string; sha256Computed: string | null; match: boolean; failure?: EvidenceReadFailure }>;
+export type TransferEvidenceCustody = CommandOf<'TransferEvidenceCustody', { evidenceId: string; to: { holder: string; location: string }; reason: string }>;
 export type RecordFinding = CommandOf<'RecordFinding', Without<FindingRecorded, 'recordedBy'>>;
 export type AddAccusedPerson = CommandOf<'AddAccusedPerson', { subjectRef: string; accused: AccusedDetails }>;
 export type RemoveAccusedPerson = CommandOf<'RemoveAccusedPerson', { subjectRef: string; reason: string }>;
@@ -53,6 +60,10 @@ export type ReopenCase = CommandOf<'ReopenCase', Without<CaseReopened, 'reopened
 /** Issued on the case that disappears; it closes as `duplicate`. */
 export type MergeCase = CommandOf<'MergeCase', { survivorCaseId: string }>;
 export type ScheduleRetention = CommandOf<'ScheduleRetention', { deleteAfter: string; policyCode: string }>;
+export type PlaceRetentionHold = CommandOf<'PlaceRetentionHold', { holdId: string; reason: string }>;
+export type ReleaseRetentionHold = CommandOf<'ReleaseRetentionHold', { holdId: string; reason: string }>;
+/** Issued by the retention job after it shredded the keys it lists (shred first, then the event). */
+export type ShredCaseKey = CommandOf<'ShredCaseKey', { streams: string[]; subjectRefs: string[] }>;
 
 export type CaseCommand =
   | OpenCase
@@ -66,6 +77,8 @@ export type CaseCommand =
   | EscalateToInquiry
   | RecordInvestigationStep
   | LogEvidence
+  | VerifyEvidence
+  | TransferEvidenceCustody
   | RecordFinding
   | AddAccusedPerson
   | RemoveAccusedPerson
@@ -83,10 +96,15 @@ export type CaseCommand =
   | ResumeCase
   | ReopenCase
   | MergeCase
-  | ScheduleRetention;
+  | ScheduleRetention
+  | PlaceRetentionHold
+  | ReleaseRetentionHold
+  | ShredCaseKey;
 export type CaseCommandType = CaseCommand['type'];
 
-const ANY_PHASE: readonly CaseCommandType[] = ['AddInternalNote', 'LinkTip'];
+/** Upkeep of logged evidence: verification and custody go on while the item exists, closed cases included (audit). */
+const EVIDENCE_UPKEEP: readonly CaseCommandType[] = ['VerifyEvidence', 'TransferEvidenceCustody'];
+const ANY_PHASE: readonly CaseCommandType[] = ['AddInternalNote', 'LinkTip', ...EVIDENCE_UPKEEP, 'PlaceRetentionHold', 'ReleaseRetentionHold'];
 const PARTIES: readonly CaseCommandType[] = ['AddAccusedPerson', 'RemoveAccusedPerson', 'AddWitness'];
 const INVESTIGATING: readonly CaseCommandType[] = [
   'RecordInvestigationStep',
@@ -104,7 +122,9 @@ const INVESTIGATING: readonly CaseCommandType[] = [
  * DOMAIN §5.4, encoded once: the decider refuses anything else, the HTTP layer offers only these.
  * Beyond the table: parties (accused/witness) may be recorded while the case is being examined; ProposeClosure
  * from fact_finding/inquiry enters `decision`; CloseCase in `decision` only when the policy needs no approval;
- * AddInternalNote and LinkTip (bookkeeping for tips merged into this case) in every phase.
+ * AddInternalNote and LinkTip (bookkeeping for tips merged into this case) in every phase, and so are legal holds
+ * (Place/ReleaseRetentionHold) and evidence upkeep (VerifyEvidence, TransferEvidenceCustody: refused anyway for an
+ * item the case does not have); ShredCaseKey (end of retention) only once closed.
  */
 export const CASE_ALLOWED_COMMANDS: Readonly<Record<CasePhase, readonly CaseCommandType[]>> = {
   registered: ['ClassifyCase', 'AssignCase', 'SetDeadline', 'StartScreening', 'MergeCase', 'CloseCase', 'AddAccusedPerson', 'RemoveAccusedPerson', ...ANY_PHASE],
@@ -125,5 +145,5 @@ export const CASE_ALLOWED_COMMANDS: Readonly<Record<CasePhase, readonly CaseComm
   decision: ['ProposeClosure', 'ApproveClosure', 'RejectClosure', 'CloseCase', 'ReferCase', ...ANY_PHASE],
   referred: ['RecordExternalOutcome', 'RecordInvestigationStep', 'CloseCase', ...ANY_PHASE],
   suspended: ['ResumeCase', ...ANY_PHASE],
-  closed: ['ReopenCase', 'RecordExternalOutcome', 'ScheduleRetention', ...ANY_PHASE],
+  closed: ['ReopenCase', 'RecordExternalOutcome', 'ScheduleRetention', 'ShredCaseKey', ...ANY_PHASE],
 };

@@ -19,6 +19,7 @@ const FUTURE = '2030-01-01T00:00:00.000Z';
 const FACT_FINDING_DUE = '2023-09-28T03:00:00.000Z'; // AT + 180 days
 const INQUIRY_DUE = '2025-03-31T03:00:00.000Z'; // AT + 730 days (2024 is a leap year)
 const HASH = 'c'.repeat(64);
+const AFTER_RETENTION = '2031-01-01T00:00:00.000Z';
 
 const investigator: Actor = { kind: 'user', userId: 'u-inv', role: 'investigator' };
 const investigator2: Actor = { kind: 'user', userId: 'u-inv2', role: 'investigator' };
@@ -108,6 +109,8 @@ const SAMPLE: Record<Exclude<CaseCommandType, 'OpenCase'>, CaseCommand> = {
     description: 'procurement file',
     custody: { holder: 'u-inv', location: 'safe 2' },
   }),
+  VerifyEvidence: command('VerifyEvidence', { evidenceId: 'ev-1', sha256Computed: HASH, match: true }),
+  TransferEvidenceCustody: command('TransferEvidenceCustody', { evidenceId: 'ev-1', to: { holder: 'evidence clerk', location: 'vault 1' }, reason: 'lab analysis' }),
   RecordFinding: command('RecordFinding', {
     findingId: 'f-1',
     result: 'substantiated',
@@ -133,6 +136,9 @@ const SAMPLE: Record<Exclude<CaseCommandType, 'OpenCase'>, CaseCommand> = {
   ReopenCase: command('ReopenCase', { reason: 'new_evidence', reopenedTo: 'fact_finding' }, meta(supervisor)),
   MergeCase: command('MergeCase', { survivorCaseId: 'case-0' }),
   ScheduleRetention: command('ScheduleRetention', { deleteAfter: FUTURE, policyCode: 'RET-10Y' }),
+  PlaceRetentionHold: command('PlaceRetentionHold', { holdId: 'hold-1', reason: 'civil suit pending' }, meta(supervisor)),
+  ReleaseRetentionHold: command('ReleaseRetentionHold', { holdId: 'hold-1', reason: 'suit settled' }, meta(supervisor)),
+  ShredCaseKey: command('ShredCaseKey', { streams: ['case-case-1'], subjectRefs: [] }, meta(system, AFTER_RETENTION)),
 };
 
 const spec = specFor(caseDecider);
@@ -700,6 +706,171 @@ describe('Case: merging and retention', () => {
     spec.given(closed).when(SAMPLE.ScheduleRetention).then([{ type: 'RetentionScheduled', data: { caseId, deleteAfter: FUTURE, policyCode: 'RET-10Y' } }]);
     spec.given(closed).when(command('ScheduleRetention', { deleteAfter: PAST, policyCode: 'R' })).thenThrows(InvalidCommandError, 'CASE.DATE_NOT_IN_FUTURE');
     spec.given(closed).when(command('ScheduleRetention', { deleteAfter: FUTURE, policyCode: '' })).thenThrows(InvalidCommandError, 'CASE.FIELD_REQUIRED');
+  });
+});
+
+describe('Case: retention and legal holds', () => {
+  const scheduled: CaseEvent = { type: 'RetentionScheduled', data: { caseId, deleteAfter: FUTURE, policyCode: 'RET-10Y' } };
+  const held: CaseEvent = { type: 'RetentionHoldPlaced', data: { caseId, holdId: 'hold-1', reason: 'civil suit pending', placedBy: 'u-sup' } };
+  const released: CaseEvent = { type: 'RetentionHoldReleased', data: { caseId, holdId: 'hold-1', reason: 'suit settled', releasedBy: 'u-sup' } };
+  const shredded: CaseEvent = { type: 'CaseKeyShredded', data: { caseId, at: AFTER_RETENTION, streams: ['case-case-1', 'tip-1'], subjectRefs: ['acc-1'] } };
+  const shred = (at = AFTER_RETENTION, streams = ['tip-1', 'case-case-1']) => command('ShredCaseKey', { streams, subjectRefs: ['acc-1'] }, meta(system, at));
+
+  it.each(CASE_PHASES)('places and releases a legal hold in %s', (phase) => {
+    spec.given(HISTORY[phase]).when(SAMPLE.PlaceRetentionHold).then([held]);
+    spec.given([...HISTORY[phase], held]).when(SAMPLE.ReleaseRetentionHold).then([released]);
+  });
+
+  it('tracks the holds in force', () => {
+    spec.given([...closed, held]).thenState((state) => expect(state.activeHolds).toEqual(['hold-1']));
+    spec.given([...closed, held, released]).thenState((state) => expect(state.activeHolds).toEqual([]));
+  });
+
+  it('refuses a hold without reason, a hold placed twice and releasing one not in force', () => {
+    spec.given(closed).when(command('PlaceRetentionHold', { holdId: 'h', reason: ' ' })).thenThrows(InvalidCommandError, 'CASE.REASON_REQUIRED');
+    spec.given(closed).when(command('PlaceRetentionHold', { holdId: '', reason: 'r' })).thenThrows(InvalidCommandError, 'CASE.FIELD_REQUIRED');
+    spec.given([...closed, held]).when(SAMPLE.PlaceRetentionHold).thenThrows(RuleViolationError, 'CASE.HOLD_EXISTS');
+    spec.given(closed).when(SAMPLE.ReleaseRetentionHold).thenThrows(RuleViolationError, 'CASE.HOLD_NOT_FOUND');
+    spec.given([...closed, held, released]).when(SAMPLE.ReleaseRetentionHold).thenThrows(RuleViolationError, 'CASE.HOLD_NOT_FOUND');
+    spec.given([...closed, held]).when(command('ReleaseRetentionHold', { holdId: 'hold-1', reason: '' })).thenThrows(InvalidCommandError, 'CASE.REASON_REQUIRED');
+  });
+
+  it('remembers the closure and the schedule; reopening drops the schedule', () => {
+    spec.given([...closed, scheduled]).thenState((state) => {
+      expect(state.closure).toEqual({ disposition: 'withdrawn', closedAt: AT });
+      expect(state.retention).toEqual({ deleteAfter: FUTURE, policyCode: 'RET-10Y' });
+    });
+    const reopened: CaseEvent[] = [{ type: 'CaseReopened', data: { caseId, reason: 'new_evidence', reopenedTo: 'fact_finding', reopenedBy: 'u-sup' } }, moved('closed', 'fact_finding', 'ReopenCase')];
+    spec.given([...closed, scheduled, ...reopened]).thenState((state) => expect(state.retention).toBeUndefined());
+  });
+
+  it('lets the retention job date the schedule from the closure, even when that end is already past', () => {
+    const fromClosure = command('ScheduleRetention', { deleteAfter: PAST.replace('2023-03', '2023-05'), policyCode: 'RET-2Y' }, meta(system, AFTER_RETENTION));
+    spec.given(closed).when(fromClosure).thenProduces(([event]) => expect(event?.type).toBe('RetentionScheduled'));
+    spec.given(closed).when(command('ScheduleRetention', { deleteAfter: PAST, policyCode: 'RET-2Y' }, meta(system))).thenThrows(InvalidCommandError, 'CASE.DATE_BEFORE_CLOSURE');
+    // A user still schedules only into the future.
+    spec.given(closed).when(command('ScheduleRetention', { deleteAfter: PAST, policyCode: 'RET-2Y' }, meta(supervisor))).thenThrows(InvalidCommandError, 'CASE.DATE_NOT_IN_FUTURE');
+  });
+
+  it('shreds a closed case once its retention has ended and no hold is in force', () => {
+    spec.given([...closed, scheduled]).when(shred()).then([shredded]);
+    spec.given([...closed, held, released, scheduled]).when(shred()).then([shredded]);
+  });
+
+  it('refuses to shred before the end of retention, without a schedule, under a hold, or without the case stream', () => {
+    spec.given([...closed, scheduled]).when(shred(AT)).thenThrows(RuleViolationError, 'CASE.RETENTION_NOT_ENDED');
+    spec.given(closed).when(shred()).thenThrows(RuleViolationError, 'CASE.RETENTION_NOT_SCHEDULED');
+    spec.given([...closed, scheduled, held]).when(shred()).thenThrows(RuleViolationError, 'CASE.RETENTION_HOLD_ACTIVE');
+    spec.given([...closed, held, scheduled]).when(shred()).thenThrows(RuleViolationError, 'CASE.RETENTION_HOLD_ACTIVE');
+    spec.given([...closed, scheduled]).when(shred(AFTER_RETENTION, ['tip-1'])).thenThrows(InvalidCommandError, 'CASE.CASE_STREAM_REQUIRED');
+  });
+
+  it('only shreds from closed', () => {
+    spec.given([...factFinding, held, released]).when(shred()).thenThrows(ForbiddenTransitionError, 'CASE.FORBIDDEN_TRANSITION');
+  });
+
+  it('takes no command once shredded', () => {
+    const destroyed = [...closed, scheduled, shredded];
+    spec.given(destroyed).thenState((state) => expect(state.keyShreddedAt).toBe(AFTER_RETENTION));
+    for (const next of [shred(), SAMPLE.AddInternalNote, SAMPLE.ReopenCase, SAMPLE.PlaceRetentionHold]) {
+      spec.given(destroyed).when(next).thenThrows(RuleViolationError, 'CASE.KEY_SHREDDED');
+    }
+  });
+
+  it('seals hold reasons as personal data under the case key', () => {
+    expect(casePersonalData.RetentionHoldPlaced).toEqual([{ path: 'reason', subject: 'stream' }]);
+    expect(casePersonalData.RetentionHoldReleased).toEqual([{ path: 'reason', subject: 'stream' }]);
+    expect(casePersonalData.CaseKeyShredded).toBeUndefined();
+  });
+});
+
+describe('Case: evidence verification and custody', () => {
+  const logged: CaseEvent = { type: 'EvidenceLogged', data: { caseId, ...(SAMPLE.LogEvidence as Extract<CaseCommand, { type: 'LogEvidence' }>).data } };
+  const verify = (data: Partial<DataOf<'VerifyEvidence'>>, m?: CommandMeta) => command('VerifyEvidence', { evidenceId: 'ev-1', sha256Computed: HASH, match: true, ...data }, m);
+  const transfer = (data: Partial<DataOf<'TransferEvidenceCustody'>> = {}) =>
+    command('TransferEvidenceCustody', { evidenceId: 'ev-1', to: { holder: 'evidence clerk', location: 'vault 1' }, reason: 'lab analysis', ...data });
+  const transferred = (from: number, holder = 'evidence clerk', location = 'vault 1'): CaseEvent => ({
+    type: 'EvidenceCustodyTransferred',
+    data: { caseId, evidenceId: 'ev-1', from: { custodyNo: from }, to: { custodyNo: from + 1, holder, location }, at: AT, reason: 'lab analysis' },
+  });
+
+  it('records a verification that matched, and one that did not', () => {
+    spec
+      .given([...factFinding, logged])
+      .when(verify({}, meta(supervisor)))
+      .then([{ type: 'EvidenceIntegrityVerified', data: { caseId, evidenceId: 'ev-1', sha256: HASH, verifiedAt: AT, verifiedBy: 'u-sup', match: true } }]);
+    const other = 'd'.repeat(64);
+    spec
+      .given([...factFinding, logged])
+      .when(verify({ sha256Computed: other, match: false }))
+      .then([{ type: 'EvidenceIntegrityVerified', data: { caseId, evidenceId: 'ev-1', sha256: other, verifiedAt: AT, verifiedBy: 'u-inv', match: false } }]);
+  });
+
+  it('records stored bytes that could not be read back as a mismatch with the reason', () => {
+    spec
+      .given([...factFinding, logged])
+      .when(verify({ sha256Computed: null, match: false, failure: 'unreadable' }))
+      .then([{ type: 'EvidenceIntegrityVerified', data: { caseId, evidenceId: 'ev-1', sha256: null, verifiedAt: AT, verifiedBy: 'u-inv', match: false, failure: 'unreadable' } }]);
+  });
+
+  it.each<[string, Partial<DataOf<'VerifyEvidence'>>, string, string]>([
+    ['a match claimed for a different hash', { sha256Computed: 'd'.repeat(64), match: true }, 'CASE.MATCH_INCONSISTENT', 'match'],
+    ['a mismatch claimed for the logged hash', { match: false }, 'CASE.MATCH_INCONSISTENT', 'match'],
+    ['a match claimed for unreadable bytes', { sha256Computed: null, match: true, failure: 'unreadable' }, 'CASE.MATCH_INCONSISTENT', 'match'],
+    ['no hash and no failure', { sha256Computed: null, match: false }, 'CASE.FIELD_REQUIRED', 'failure'],
+    ['an unknown failure', { sha256Computed: null, match: false, failure: 'gremlins' as never }, 'CASE.INVALID_CODE', 'failure'],
+    ['a failure beside a hash', { failure: 'missing' }, 'CASE.FAILURE_WITH_HASH', 'failure'],
+    ['a malformed hash', { sha256Computed: 'ABC', match: false }, 'CASE.INVALID_HASH', 'sha256Computed'],
+  ])('refuses %s', (_label, overrides, code, field) => {
+    const run = () => caseDecider.decide(verify(overrides), fold(caseDecider, [...factFinding, logged]));
+    expect(run).toThrow(expect.objectContaining({ code, details: { field } }));
+  });
+
+  it('numbers custody records: 1 as logged, then one more per transfer', () => {
+    spec.given([...factFinding, logged]).when(transfer()).then([transferred(1)]);
+    spec
+      .given([...factFinding, logged, transferred(1)])
+      .when(transfer({ to: { holder: 'court registry', location: 'court' } }))
+      .then([transferred(2, 'court registry', 'court')]);
+    spec.given([...factFinding, logged, transferred(1), transferred(2)]).thenState((state) => expect(state.evidence).toEqual({ 'ev-1': { sha256: HASH, custodyNo: 3 } }));
+  });
+
+  it('refuses a transfer without holder, location or reason', () => {
+    const state = fold(caseDecider, [...factFinding, logged]);
+    expect(() => caseDecider.decide(transfer({ to: { holder: ' ', location: 'x' } }), state)).toThrow(expect.objectContaining({ code: 'CASE.FIELD_REQUIRED', details: { field: 'to.holder' } }));
+    expect(() => caseDecider.decide(transfer({ to: { holder: 'x', location: '' } }), state)).toThrow(expect.objectContaining({ code: 'CASE.FIELD_REQUIRED', details: { field: 'to.location' } }));
+    expect(() => caseDecider.decide(transfer({ reason: '' }), state)).toThrow(expect.objectContaining({ code: 'CASE.REASON_REQUIRED', details: { field: 'reason' } }));
+  });
+
+  it('refuses items the case does not have, and a second item under a logged id', () => {
+    spec.given(factFinding).when(verify({})).thenThrows(RuleViolationError, 'CASE.EVIDENCE_NOT_FOUND');
+    spec.given(factFinding).when(transfer()).thenThrows(RuleViolationError, 'CASE.EVIDENCE_NOT_FOUND');
+    spec.given([...factFinding, logged]).when(SAMPLE.LogEvidence).thenThrows(RuleViolationError, 'CASE.EVIDENCE_EXISTS');
+  });
+
+  it('verifies and transfers custody after the case is closed (an audit need) and in every later phase', () => {
+    const closedWithEvidence = [...factFinding, logged, closedDirectly, moved('fact_finding', 'closed', 'CloseCase')];
+    spec.given(closedWithEvidence).when(verify({})).thenProduces((events) => expect(events.map((e) => e.type)).toEqual(['EvidenceIntegrityVerified']));
+    spec.given(closedWithEvidence).when(transfer()).then([transferred(1)]);
+    for (const phase of CASE_PHASES) {
+      expect({ phase, verify: CASE_ALLOWED_COMMANDS[phase].includes('VerifyEvidence'), transfer: CASE_ALLOWED_COMMANDS[phase].includes('TransferEvidenceCustody') }).toEqual({ phase, verify: true, transfer: true });
+    }
+  });
+
+  it('accepts a file name on logged evidence only as non-blank text', () => {
+    const data = (SAMPLE.LogEvidence as Extract<CaseCommand, { type: 'LogEvidence' }>).data;
+    spec.given(factFinding).when(command('LogEvidence', { ...data, fileName: 'scan.pdf' })).then([{ type: 'EvidenceLogged', data: { caseId, ...data, fileName: 'scan.pdf' } }]);
+    spec.given(factFinding).when(command('LogEvidence', { ...data, fileName: ' ' })).thenThrows(InvalidCommandError, 'CASE.FIELD_REQUIRED');
+  });
+
+  it('folds custody from sealed transfers: evolve reads only the record numbers', () => {
+    const sealed = { enc: 'v1', kid: 'k:1', iv: 'iv', ct: 'ct' };
+    const events = [...factFinding, logged, transferred(1)];
+    const sealedTransfer = { ...transferred(1), data: { ...(transferred(1).data as object), to: { custodyNo: 2, holder: sealed, location: sealed }, reason: sealed } } as unknown as CaseEvent;
+    const sealedLog = { ...logged, data: { ...(logged.data as object), description: sealed, custody: { holder: sealed, location: sealed } } } as unknown as CaseEvent;
+    expect(fold(caseDecider, [...factFinding, sealedLog, sealedTransfer])).toEqual(fold(caseDecider, events));
+    expect(casePersonalData.EvidenceCustodyTransferred!.map((f) => f.path)).toEqual(['to.holder', 'to.location', 'reason']);
+    expect(casePersonalData.EvidenceLogged!.map((f) => f.path)).toEqual(['description', 'custody.holder', 'custody.location', 'fileName']);
   });
 });
 

@@ -27,6 +27,7 @@ import {
   CLOSURE_RETURN_TARGETS,
   DEADLINE_KINDS,
   EVIDENCE_KINDS,
+  EVIDENCE_READ_FAILURES,
   EVIDENCE_SOURCES,
   EXTERNAL_OUTCOMES,
   FINDING_RESULTS,
@@ -81,6 +82,16 @@ export interface CaseState {
   suspendedFrom?: CasePhase;
   reopenCount: number;
   mergedInto?: string;
+  /** Logged evidence by id: the hash logged for it and the number of its current custody record (1 = as logged). */
+  evidence: Readonly<Record<string, { sha256: string; custodyNo: number }>>;
+  /** The last closure (kept after reopening: the retention job dates retention from a closure). */
+  closure?: { disposition: Disposition; closedAt: string };
+  /** Set by ScheduleRetention while the case is closed; cleared when it is reopened. */
+  retention?: { deleteAfter: string; policyCode: string };
+  /** Ids of the legal holds in force. */
+  activeHolds: readonly string[];
+  /** When the case's keys were shredded at the end of retention; the case takes no command after it. */
+  keyShreddedAt?: string;
 }
 
 export const initialCaseState = (): CaseState => ({
@@ -93,6 +104,8 @@ export const initialCaseState = (): CaseState => ({
   subjects: {},
   deadlines: {},
   reopenCount: 0,
+  evidence: {},
+  activeHolds: [],
 });
 
 const CATEGORIES = Object.keys(COMPLAINT_CATEGORIES) as ComplaintCategory[];
@@ -158,6 +171,13 @@ function requireSubjects(state: CaseState, refs: readonly string[], kind?: 'accu
   }
 }
 
+function requireEvidence(state: CaseState, evidenceId: string): { sha256: string; custodyNo: number } {
+  requireText(evidenceId, 'evidenceId');
+  const item = state.evidence[evidenceId];
+  if (!item) throw violation('EVIDENCE_NOT_FOUND', 'no item of evidence with this id on this case', { evidenceId });
+  return item;
+}
+
 function open({ data, meta }: OpenCase): CaseEvent[] {
   for (const field of ['caseId', 'caseNo', 'officeCode'] as const) requireText(data[field], field);
   requireCode(CASE_ORIGINS, data.origin, 'origin');
@@ -201,6 +221,7 @@ export function createCaseDecider(policy: CasePolicy): Decider<CaseCommand, Case
       return open(command);
     }
     if (state.phase === 'initial') throw new StreamNotFoundError('Case');
+    if (state.keyShreddedAt) throw violation('KEY_SHREDDED', 'the case was destroyed at the end of its retention; it takes no further commands', { keyShreddedAt: state.keyShreddedAt });
     const phase = state.phase;
     const allowed = CASE_ALLOWED_COMMANDS[phase];
     if (!allowed.includes(command.type)) throw new ForbiddenTransitionError('Case', command.type, phase, allowed);
@@ -282,7 +303,32 @@ export function createCaseDecider(policy: CasePolicy): Decider<CaseCommand, Case
         if (!SHA256.test(data.sha256)) throw invalid('INVALID_HASH', 'sha256 must be 64 lower-case hex digits', 'sha256');
         if (!Number.isInteger(data.byteLength) || data.byteLength < 0) throw invalid('INVALID_SIZE', 'byteLength must be a non-negative integer', 'byteLength');
         requireNotAfter(data.collectedAt, 'collectedAt', at);
+        if (data.fileName !== undefined) requireText(data.fileName, 'fileName');
+        if (state.evidence[data.evidenceId]) throw violation('EVIDENCE_EXISTS', 'an item of evidence with this id is already logged', { evidenceId: data.evidenceId });
         return [{ type: 'EvidenceLogged', data: { caseId, ...data } }];
+      }
+      case 'VerifyEvidence': {
+        const { evidenceId, sha256Computed, match, failure } = command.data;
+        const item = requireEvidence(state, evidenceId);
+        if (sha256Computed === null) {
+          requireCode(EVIDENCE_READ_FAILURES, failure, 'failure');
+          if (match) throw invalid('MATCH_INCONSISTENT', 'evidence that could not be read back does not match', 'match');
+        } else {
+          if (!SHA256.test(sha256Computed)) throw invalid('INVALID_HASH', 'sha256Computed must be 64 lower-case hex digits', 'sha256Computed');
+          if (failure !== undefined) throw invalid('FAILURE_WITH_HASH', 'a failure is stated only when no hash could be computed', 'failure');
+          if (match !== (sha256Computed === item.sha256)) throw invalid('MATCH_INCONSISTENT', 'match must say whether sha256Computed equals the logged hash', 'match');
+        }
+        const verifiedBy = actorId(command.meta);
+        return [{ type: 'EvidenceIntegrityVerified', data: { caseId, evidenceId, sha256: sha256Computed, verifiedAt: at, verifiedBy, match, ...(failure ? { failure } : {}) } }];
+      }
+      case 'TransferEvidenceCustody': {
+        const { evidenceId, to, reason } = command.data;
+        const item = requireEvidence(state, evidenceId);
+        requireText(to?.holder, 'to.holder');
+        requireText(to?.location, 'to.location');
+        requireText(reason, 'reason', 'REASON_REQUIRED');
+        const from = { custodyNo: item.custodyNo };
+        return [{ type: 'EvidenceCustodyTransferred', data: { caseId, evidenceId, from, to: { custodyNo: item.custodyNo + 1, holder: to.holder, location: to.location }, at, reason } }];
       }
       case 'RecordFinding': {
         const { data } = command;
@@ -425,8 +471,38 @@ export function createCaseDecider(policy: CasePolicy): Decider<CaseCommand, Case
       }
       case 'ScheduleRetention':
         requireText(command.data.policyCode, 'policyCode');
-        requireFuture(command.data.deleteAfter, 'deleteAfter', at);
+        if (command.meta.actor.kind === 'system') {
+          // The retention job applies the office's schedule from the closure date, which may already lie in
+          // the past (paper records entered late): then the case is destroyed on the job's next pass.
+          const closedAt = state.closure?.closedAt;
+          if (closedAt && requireInstant(command.data.deleteAfter, 'deleteAfter') < Date.parse(closedAt)) {
+            throw invalid('DATE_BEFORE_CLOSURE', 'deleteAfter must not be before the case was closed', 'deleteAfter');
+          }
+        } else requireFuture(command.data.deleteAfter, 'deleteAfter', at);
         return [{ type: 'RetentionScheduled', data: { caseId, ...command.data } }];
+      case 'PlaceRetentionHold': {
+        const { holdId, reason } = command.data;
+        requireText(holdId, 'holdId');
+        requireText(reason, 'reason', 'REASON_REQUIRED');
+        if (state.activeHolds.includes(holdId)) throw violation('HOLD_EXISTS', 'this legal hold is already in force', { holdId });
+        return [{ type: 'RetentionHoldPlaced', data: { caseId, holdId, reason, placedBy: actorId(command.meta) } }];
+      }
+      case 'ReleaseRetentionHold': {
+        const { holdId, reason } = command.data;
+        requireText(reason, 'reason', 'REASON_REQUIRED');
+        if (!state.activeHolds.includes(holdId)) throw violation('HOLD_NOT_FOUND', 'no legal hold with this id is in force', { holdId });
+        return [{ type: 'RetentionHoldReleased', data: { caseId, holdId, reason, releasedBy: actorId(command.meta) } }];
+      }
+      case 'ShredCaseKey': {
+        const { retention, activeHolds } = state;
+        if (!retention) throw violation('RETENTION_NOT_SCHEDULED', 'no retention is scheduled for this closed case');
+        if (Date.parse(retention.deleteAfter) > Date.parse(at)) throw violation('RETENTION_NOT_ENDED', 'the retention period has not ended', { deleteAfter: retention.deleteAfter });
+        if (activeHolds.length > 0) throw violation('RETENTION_HOLD_ACTIVE', 'a legal hold keeps the case', { holdIds: activeHolds });
+        const streams = [...new Set(command.data.streams)].sort();
+        if (!streams.includes(`case-${caseId}`)) throw invalid('CASE_STREAM_REQUIRED', 'the case stream itself must be among the streams shredded', 'streams');
+        const subjectRefs = [...new Set(command.data.subjectRefs)].sort();
+        return [{ type: 'CaseKeyShredded', data: { caseId, at, streams, subjectRefs } }];
+      }
       default:
         return assertNever(command);
     }
@@ -477,21 +553,37 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       return { ...state, proposal: { disposition, reason, proposedBy } };
     }
     case 'CaseReopened':
-      return { ...state, reopenCount: state.reopenCount + 1, deadlines: {} };
+      // A schedule belongs to the closure it followed: the next closure starts a new one.
+      return { ...state, reopenCount: state.reopenCount + 1, deadlines: {}, retention: undefined };
+    case 'CaseClosed':
+      return { ...state, closure: { disposition: event.data.disposition, closedAt: event.data.closedAt } };
+    case 'RetentionScheduled':
+      return { ...state, retention: { deleteAfter: event.data.deleteAfter, policyCode: event.data.policyCode } };
+    case 'RetentionHoldPlaced':
+      return { ...state, activeHolds: [...state.activeHolds, event.data.holdId] };
+    case 'RetentionHoldReleased':
+      return { ...state, activeHolds: state.activeHolds.filter((id) => id !== event.data.holdId) };
+    case 'CaseKeyShredded':
+      return { ...state, keyShreddedAt: event.data.at };
     case 'CaseMerged':
       return { ...state, mergedInto: event.data.survivorCaseId };
-    case 'InvestigationStepRecorded':
     case 'EvidenceLogged':
+      return { ...state, evidence: { ...state.evidence, [event.data.evidenceId]: { sha256: event.data.sha256, custodyNo: 1 } } };
+    case 'EvidenceCustodyTransferred': {
+      const item = state.evidence[event.data.evidenceId];
+      // Reads the record number only: holder and location are sealed.
+      return item ? { ...state, evidence: { ...state.evidence, [event.data.evidenceId]: { ...item, custodyNo: event.data.to.custodyNo } } } : state;
+    }
+    case 'EvidenceIntegrityVerified':
+    case 'InvestigationStepRecorded':
     case 'FindingRecorded':
     case 'InternalNoteAdded':
     case 'ReporterInfoRequested':
     case 'ExternalOutcomeRecorded':
     case 'ClosureApproved':
     case 'ClosureRejected':
-    case 'CaseClosed':
     case 'CaseSuspended':
     case 'CaseResumed':
-    case 'RetentionScheduled':
       return state;
     default:
       // Exhaustive at compile time; an event type this build does not know leaves the state as it is.

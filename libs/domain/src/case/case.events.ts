@@ -34,6 +34,10 @@ export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 export const EVIDENCE_SOURCES = ['reporter', 'agency', 'site_visit', 'third_party'] as const;
 export type EvidenceSource = (typeof EVIDENCE_SOURCES)[number];
 
+/** Why stored evidence could not be read back for verification. */
+export const EVIDENCE_READ_FAILURES = ['unreadable', 'missing'] as const;
+export type EvidenceReadFailure = (typeof EVIDENCE_READ_FAILURES)[number];
+
 export const FINDING_RESULTS = ['substantiated', 'unsubstantiated', 'partially_substantiated', 'inconclusive'] as const;
 export type FindingResult = (typeof FINDING_RESULTS)[number];
 
@@ -143,6 +147,39 @@ export type EvidenceLogged = Message<
     source: EvidenceSource;
     description: string;
     custody: { holder: string; location: string };
+    /** The uploaded file's original name, when the evidence is a file stored by casetrail: personal data (sealed). */
+    fileName?: string;
+  }
+>;
+/**
+ * The stored content of an evidence item re-hashed. `sha256` is the hash recomputed from the stored bytes, or null
+ * when they could not be read back at all (`failure`: decryption/authentication failed, or the file is missing).
+ */
+export type EvidenceIntegrityVerified = Message<
+  'EvidenceIntegrityVerified',
+  {
+    caseId: string;
+    evidenceId: string;
+    sha256: string | null;
+    verifiedAt: string;
+    verifiedBy: string;
+    match: boolean;
+    failure?: EvidenceReadFailure;
+  }
+>;
+/**
+ * Custody records of an item are numbered: 1 is the custody logged with EvidenceLogged. `from` names the record that
+ * ends (its holder and location are sealed in an earlier event, so they are referred to, not repeated).
+ */
+export type EvidenceCustodyTransferred = Message<
+  'EvidenceCustodyTransferred',
+  {
+    caseId: string;
+    evidenceId: string;
+    from: { custodyNo: number };
+    to: { custodyNo: number; holder: string; location: string };
+    at: string;
+    reason: string;
   }
 >;
 export type FindingRecorded = Message<
@@ -209,6 +246,14 @@ export type CaseReopened = Message<
 >;
 export type CaseMerged = Message<'CaseMerged', { survivorCaseId: string; mergedCaseId: string }>;
 export type RetentionScheduled = Message<'RetentionScheduled', { caseId: string; deleteAfter: string; policyCode: string }>;
+/** A legal hold keeps the case's data past its retention and against erasure; `reason` is free text (stream key). Allowed in every phase. */
+export type RetentionHoldPlaced = Message<'RetentionHoldPlaced', { caseId: string; holdId: string; reason: string; placedBy: string }>;
+export type RetentionHoldReleased = Message<'RetentionHoldReleased', { caseId: string; holdId: string; reason: string; releasedBy: string }>;
+/**
+ * End-of-retention destruction: the keys of `streams` (the case and the tips only it holds) and of the
+ * subjects found only in them (`subjectRefs`) were shredded. Ids only; the case takes no command after it.
+ */
+export type CaseKeyShredded = Message<'CaseKeyShredded', { caseId: string; at: string; streams: string[]; subjectRefs: string[] }>;
 
 export type CaseEvent =
   | CaseOpened
@@ -220,6 +265,8 @@ export type CaseEvent =
   | CasePhaseChanged
   | InvestigationStepRecorded
   | EvidenceLogged
+  | EvidenceIntegrityVerified
+  | EvidenceCustodyTransferred
   | FindingRecorded
   | AccusedPersonAdded
   | AccusedPersonRemoved
@@ -237,4 +284,7 @@ export type CaseEvent =
   | CaseResumed
   | CaseReopened
   | CaseMerged
-  | RetentionScheduled;
+  | RetentionScheduled
+  | RetentionHoldPlaced
+  | RetentionHoldReleased
+  | CaseKeyShredded;

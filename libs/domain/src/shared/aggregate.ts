@@ -1,7 +1,7 @@
 import type { Decider } from './decider.js';
 import type { PersonalDataMap } from './personal-data.js';
 
-export type StreamCategory = 'tip' | 'case' | 'consultation' | 'visit' | 'activity';
+export type StreamCategory = 'tip' | 'case' | 'consultation' | 'visit' | 'activity' | 'identityaccess' | 'erasure';
 
 /**
  * Everything the application layer needs to know about one aggregate: its decider, which fields hold

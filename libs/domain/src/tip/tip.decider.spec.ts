@@ -209,19 +209,24 @@ describe('Tip: reporter thread', () => {
   const afterCaseClosed = [received, acknowledged, accepted];
 
   it('accepts reporter messages in any triage state while access is active (even after acceptance)', () => {
-    for (const given of [[received], [received, acknowledged], afterCaseClosed, [received, rejected]]) {
+    for (const given of [[received], [received, acknowledged], [received, rejected]]) {
       spec
         .given(given)
         .when(command('PostReporterMessage', { messageId: 'm-1', body: 'I have more documents' }, meta(reporter)))
         .then([{ type: 'ReporterMessagePosted', data: { tipId, messageId: 'm-1', body: 'I have more documents' } }]);
     }
+    // On a case, the message names it (the case's queue shows the reporter's activity).
+    spec
+      .given(afterCaseClosed)
+      .when(command('PostReporterMessage', { messageId: 'm-1', body: 'I have more documents' }, meta(reporter)))
+      .then([{ type: 'ReporterMessagePosted', data: { tipId, messageId: 'm-1', body: 'I have more documents', caseId: 'case-1' } }]);
   });
 
   it('records staff replies with the replying user', () => {
     spec
       .given(afterCaseClosed)
       .when(command('PostReporterReply', { messageId: 'm-2', body: 'Thank you' }))
-      .then([{ type: 'ReporterReplyPosted', data: { tipId, messageId: 'm-2', body: 'Thank you', postedBy: 'u-intake' } }]);
+      .then([{ type: 'ReporterReplyPosted', data: { tipId, messageId: 'm-2', body: 'Thank you', postedBy: 'u-intake', caseId: 'case-1' } }]);
   });
 
   it('a reply needs a signed-in user', () => {

@@ -154,11 +154,11 @@ function decide(command: TipCommand, state: TipState): TipEvent[] {
     case 'PostReporterMessage':
       requireText(command.data.messageId, 'messageId');
       requireText(command.data.body, 'body');
-      return [{ type: 'ReporterMessagePosted', data: { tipId, ...command.data } }];
+      return [{ type: 'ReporterMessagePosted', data: { tipId, ...command.data, ...(state.caseId ? { caseId: state.caseId } : {}) } }];
     case 'PostReporterReply': {
       requireText(command.data.messageId, 'messageId');
       requireText(command.data.body, 'body');
-      return [{ type: 'ReporterReplyPosted', data: { tipId, ...command.data, postedBy: requireUserId(command.meta) } }];
+      return [{ type: 'ReporterReplyPosted', data: { tipId, ...command.data, postedBy: requireUserId(command.meta), ...(state.caseId ? { caseId: state.caseId } : {}) } }];
     }
     case 'ProvideReporterIdentity': {
       const { subjectRef } = command.data;

@@ -77,8 +77,12 @@ export type ReporterIdentityProvided = Message<
   'ReporterIdentityProvided',
   { tipId: string; subjectRef: string; identity: ReporterIdentity; contactConsent: boolean }
 >;
-export type ReporterMessagePosted = Message<'ReporterMessagePosted', { tipId: string; messageId: string; body: string }>;
-export type ReporterReplyPosted = Message<'ReporterReplyPosted', { tipId: string; messageId: string; body: string; postedBy: string }>;
+/**
+ * `caseId` (since issue 5, optional): the case the tip was on when the message was posted, so that the
+ * case's read model can show the reporter's activity without a look-up (events before it have none).
+ */
+export type ReporterMessagePosted = Message<'ReporterMessagePosted', { tipId: string; messageId: string; body: string; caseId?: string }>;
+export type ReporterReplyPosted = Message<'ReporterReplyPosted', { tipId: string; messageId: string; body: string; postedBy: string; caseId?: string }>;
 export type ReporterAttachmentAdded = Message<'ReporterAttachmentAdded', { tipId: string } & TipAttachment>;
 export type AttachmentScanCompleted = Message<
   'AttachmentScanCompleted',

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AuthService, type Principal } from '#application';
 import type { Role } from '#domain';
+import { logSecurityEvent } from './logger.js';
 import { ProblemError, problem } from './problem.js';
 
 export interface AuthedRequest extends FastifyRequest {
@@ -48,7 +49,13 @@ export class AuthGuard implements CanActivate {
     const request = ctx.switchToHttp().getRequest<AuthedRequest>();
     const publicRoute = this.reflector.getAllAndOverride<{ optionalAuth: boolean } | undefined>(PUBLIC, [ctx.getHandler(), ctx.getClass()]);
     if (publicRoute && !publicRoute.optionalAuth) return true;
-    const token = bearer(request);
+    let token: string | undefined;
+    try {
+      token = bearer(request);
+    } catch (error) {
+      this.deny(request, 401, 'AUTH.MALFORMED_TOKEN');
+      throw error;
+    }
     if (!token) {
       if (publicRoute) return true;
       this.deny(request, 401, 'AUTH.TOKEN_REQUIRED');
@@ -86,7 +93,15 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private deny(request: FastifyRequest, status: number, code: string, principal?: Principal): void {
-    request.log.warn({ event: 'authorization_failed', status, code, method: request.method, route: request.routeOptions.url, userId: principal?.userId, roles: principal?.roles }, 'authorization failed');
+  /** 401s are failed authentications (no, malformed or unknown token), 403s failed authorisations. */
+  private deny(request: FastifyRequest, status: 401 | 403, code: string, principal?: Principal): void {
+    logSecurityEvent(request, {
+      event: status === 401 ? 'authn_failure' : 'authz_failure',
+      outcome: 'failure',
+      reason: code,
+      status,
+      ...(principal ? { userId: principal.userId, roles: principal.roles } : {}),
+      ...(typeof request.headers['x-casetrail-role'] === 'string' ? { role: /^[a-z_]{1,40}$/.test(request.headers['x-casetrail-role']) ? request.headers['x-casetrail-role'] : '[invalid]' } : {}),
+    });
   }
 }

@@ -1,23 +1,94 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import type { FastifyRequest } from 'fastify';
+import { pino, stdTimeFunctions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
- * Structured logs (pino, JSON lines). Personal data never reaches a log: request bodies are not logged,
- * credentials are redacted, URLs carry only opaque ids, and code logs ids and codes, never field values.
+ * Structured logs (pino, JSON lines, `time` in ISO 8601 UTC). Personal data never reaches a log: request
+ * bodies are not logged, credentials are redacted, URLs carry only opaque ids, and code logs ids and codes,
+ * never field values. docs/security.md lists what is logged (the log inventory of ASVS V16.1.1).
  */
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     base: { service: 'casetrail' },
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', '*.password', '*.receipt', '*.token'], censor: '[redacted]' },
+    timestamp: stdTimeFunctions.isoTime,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', '*.password', '*.currentPassword', '*.newPassword', '*.receipt', '*.token'],
+      censor: '[redacted]',
+    },
     serializers: {
       req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
     },
   };
 }
 
-export function createLogger(level: string): Logger {
-  return pino(loggerOptions(level));
+export interface CreateLoggerOptions {
+  /** Write to this file (appended, created with mode 0600) instead of stdout. */
+  file?: string;
+}
+
+/**
+ * The process logger: stdout, or the file of CASETRAIL_LOG_FILE. File writes are asynchronous; createHttpApp
+ * flushes the logger when the app closes.
+ */
+export function createLogger(level: string, options: CreateLoggerOptions = {}): Logger {
+  const destination: DestinationStream | undefined = options.file ? pino.destination({ dest: options.file, append: true, mkdir: true, mode: 0o600, sync: false }) : undefined;
+  return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+}
+
+/**
+ * Security events (OWASP ASVS 5.0 V16.3): one shape for every authentication, authorisation, token and
+ * anti-automation decision, so a log processor can select them with `security: true` and group by `event`.
+ * Never a token, password, receipt, username as typed, or request body: only ids, codes and the route pattern.
+ */
+export type SecurityEventName =
+  | 'authn_success'
+  | 'authn_failure'
+  | 'authz_failure'
+  | 'token_revoked'
+  | 'tokens_revoked'
+  | 'password_changed'
+  | 'user_created'
+  | 'user_disabled'
+  | 'user_enabled'
+  | 'rate_limited'
+  | 'input_rejected';
+
+export interface SecurityEvent {
+  event: SecurityEventName;
+  outcome: 'success' | 'failure';
+  /** Stable code of the decision (e.g. AUTH.INVALID_TOKEN, AUTH.ROLE_NOT_ALLOWED). */
+  reason?: string;
+  /** The user who acted (or tried to). */
+  userId?: string;
+  /** The role they acted in, or their roles when the route refused them. */
+  role?: string;
+  roles?: readonly string[];
+  /** The user acted upon (admin actions). */
+  targetUserId?: string;
+  /** Response status, for refusals. */
+  status?: number;
+  /** Anything else that is an id or a code (never a value typed by a user). */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Logs one security event on the request's logger (which carries `reqId`): failures at warn, except refused
+ * input (everyday client mistakes, at info like successes).
+ */
+export function logSecurityEvent(request: FastifyRequest, event: SecurityEvent): void {
+  const { details, ...fields } = event;
+  const entry = {
+    security: true,
+    ...fields,
+    ...(details ?? {}),
+    route: request.routeOptions?.url ?? request.url.split('?')[0],
+    method: request.method,
+    requestId: request.id,
+    clientIp: request.ip,
+  };
+  if (event.outcome === 'failure' && event.event !== 'input_rejected') request.log.warn(entry, `security ${event.event}`);
+  else request.log.info(entry, `security ${event.event}`);
 }
 
 /** Nest's own messages (start-up, routes) into the same pino stream. */

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { DuplicateEventIdError, InvalidCredentialsError, TooManyLoginAttemptsError, UsernameTakenError, WrongExpectedVersionError } from '#application';
 import { ForbiddenTransitionError, InvalidCommandError, RuleViolationError, StreamAlreadyExistsError, StreamNotFoundError, type DomainError } from '#domain';
+import { logSecurityEvent } from './logger.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem, type ProblemDetails } from './problem.js';
 import { routeNameOf } from '../routes/route-names.js';
 
@@ -11,6 +13,9 @@ import { routeNameOf } from '../routes/route-names.js';
  */
 function fastifyProblem(error: { statusCode?: number; code?: string; message?: string } | undefined): ProblemDetails | undefined {
   if (!error?.code?.startsWith('FST_') || !error.statusCode || error.statusCode >= 500) return undefined;
+  // Path parameters are ids of at most 128 characters: a longer one names nothing.
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return problem(404, 'ROUTE.NOT_FOUND', 'no such route');
+  if (error.code === 'FST_ERR_BAD_URL') return problem(400, 'REQUEST.MALFORMED', 'the URL is not valid', { errors: [{ field: 'url', rule: 'url', message: 'the URL is not valid' }] });
   if (error.statusCode === 413) return problem(413, 'REQUEST.BODY_TOO_LARGE', 'the request body is larger than the configured limit');
   if (error.statusCode === 415) return problem(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'send application/json');
   const empty = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
@@ -55,9 +60,43 @@ export function toProblem(error: unknown): { problem: ProblemDetails; headers: R
   return { problem: problem(500, 'INTERNAL', 'an unexpected error occurred; it has been logged'), headers: {} };
 }
 
-export function sendProblem(reply: FastifyReply, error: unknown, logger: Pick<Logger, 'error'>): void {
-  const { problem: body, headers } = toProblem(error);
-  if (body.status >= 500) logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, 'unhandled error');
+/**
+ * What of an unexpected error may go to the log: its class, code and stack frames, and its message with
+ * every quoted part blanked — messages of parsers and drivers quote the input they choke on (`Unexpected
+ * token … "…" is not valid JSON`), and that input may be personal data.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { name: typeof error };
+  const blank = (text: string) => text.replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '"…"').slice(0, 300);
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    message: blank(error.message),
+    stack: [`${error.name}: ${blank(error.message)}`, ...frames].join('\n'),
+  };
+}
+
+type ProblemLogger = Pick<FastifyBaseLogger, 'error'>;
+
+/**
+ * Answers `error` as problem details. An unexpected error answers a generic 500 with an `errorId` and goes
+ * to the log (stack included) under that id; input refused by validation or a Fastify limit is logged as a
+ * security event (field names and rules only, never values).
+ */
+export function sendProblem(reply: FastifyReply, error: unknown, logger: ProblemLogger, request?: FastifyRequest): void {
+  const answer = toProblem(error);
+  const headers = answer.headers;
+  let body = answer.problem;
+  if (body.status >= 500) {
+    const errorId = randomUUID();
+    logger.error({ errorId, err: loggableError(error) }, 'unhandled error');
+    body = { ...problem(body.status, body.code, body.detail), errorId };
+  } else if (request && [400, 413, 415].includes(body.status)) {
+    const fields = (body.errors ?? []).slice(0, 20).map((e) => ({ field: e.field, rule: e.rule }));
+    logSecurityEvent(request, { event: 'input_rejected', outcome: 'failure', reason: body.code, status: body.status, details: { fields } });
+  }
   void reply.status(body.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
@@ -67,6 +106,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), error, this.logger);
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest | undefined>();
+    const log: ProblemLogger = request?.log ?? { error: (obj: unknown, msg?: string) => this.logger.error(obj, msg) };
+    sendProblem(http.getResponse<FastifyReply>(), error, log, request);
   }
 }

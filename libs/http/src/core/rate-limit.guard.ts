@@ -1,6 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { AppConfig } from '#config';
 import type { AuthedRequest } from './auth.js';
+import { logSecurityEvent } from './logger.js';
 import { ProblemError, problem } from './problem.js';
 
 /**
@@ -26,7 +27,7 @@ export class PublicRateLimitGuard implements CanActivate {
     const recent = (this.hits.get(key) ?? []).filter((t) => now - t < 60_000);
     if (recent.length >= this.config.publicRateLimitPerMinute) {
       const retryAfter = Math.ceil((recent[0]! + 60_000 - now) / 1000);
-      request.log.warn({ event: 'rate_limited', route: request.routeOptions.url, client: request.ip }, 'rate limited');
+      logSecurityEvent(request, { event: 'rate_limited', outcome: 'failure', reason: 'REQUEST.RATE_LIMITED', status: 429, details: { retryAfterSeconds: retryAfter } });
       throw new ProblemError(problem(429, 'REQUEST.RATE_LIMITED', 'too many requests from this client; slow down'), { 'retry-after': String(retryAfter) });
     }
     recent.push(now);

@@ -15,6 +15,7 @@ export class UserView {
   @ApiProperty({ enum: ROLES, isArray: true }) roles!: string[];
   @ApiProperty() officeCode!: string;
   @ApiPropertyOptional() unitCode?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'set while the account is disabled' }) disabledAt?: string;
 }
 
 export class LoginResponse {

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, type Provider } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, type Provider } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
+  AccessLog,
+  AccessLogUnavailableError,
   AnchorSigner,
   AnchorStore,
   EventStore,
@@ -12,19 +14,22 @@ import {
   canOpenContent,
   createAnchor,
   diffStates,
+  entryFor,
+  sealedOpenings,
   replayStream,
   streamHistory,
   summarizeStored,
   verifyAgainstAnchor,
   verifyChain,
   verifyEventLog,
+  type AccessEntry,
   type AnyAggregateDefinition,
   type Principal,
   type SignedAnchor,
 } from '#application';
 import { AppConfig } from '#config';
-import { activityAggregate, consultationAggregate, tipAggregate, visitAggregate } from '#domain';
-import { CurrentPrincipal, Roles } from '../core/auth.js';
+import { activityAggregate, consultationAggregate, erasureRequestAggregate, identityAccessAggregate, tipAggregate, visitAggregate } from '#domain';
+import { CurrentPrincipal, Roles, type AuthedRequest } from '../core/auth.js';
 import { ApiProblems, uuidPipe } from '../core/command-routes.js';
 import { setEtag } from '../core/command-dispatcher.js';
 import { ProblemError, problem } from '../core/problem.js';
@@ -41,6 +46,7 @@ import {
   StreamStateResponse,
   StreamVerifyResponse,
 } from '../dto/audit.dto.js';
+import { StreamHistoryQuery } from '../dto/identity-access.dto.js';
 import { CASE_AGGREGATE } from './cases.collection.js';
 import { STREAM_ID } from './streams.controller.js';
 
@@ -50,7 +56,7 @@ export const AUDIT_AGGREGATES = Symbol('audit-aggregates');
 export const auditProviders: Provider[] = [
   {
     provide: AUDIT_AGGREGATES,
-    useFactory: (caseAggregate: AnyAggregateDefinition): AnyAggregateDefinition[] => [tipAggregate, caseAggregate, consultationAggregate, visitAggregate, activityAggregate],
+    useFactory: (caseAggregate: AnyAggregateDefinition): AnyAggregateDefinition[] => [tipAggregate, caseAggregate, consultationAggregate, visitAggregate, activityAggregate, identityAccessAggregate as unknown as AnyAggregateDefinition, erasureRequestAggregate as unknown as AnyAggregateDefinition],
     inject: [CASE_AGGREGATE],
   },
   { provide: AnchorSigner, useFactory: (config: AppConfig) => new AnchorSigner(config.anchorSigningKey), inject: [AppConfig] },
@@ -80,27 +86,63 @@ export class StreamAuditController {
     @Inject(KeyVault) private readonly vault: KeyVault,
     @Inject(PersonalDataSealer) private readonly sealer: PersonalDataSealer,
     @Inject(AUDIT_AGGREGATES) private readonly aggregates: AnyAggregateDefinition[],
+    @Inject(AccessLog) private readonly accessLog: AccessLog,
   ) {}
 
   @Get(':streamId/history')
   @Roles('auditor')
   @ApiOperation({
     summary: 'Every event of a stream in order, with actor, role, times, correlation and a summary line',
-    description: 'Sealed personal-data fields read {"sealed": true, "kid"} — no role has content clearance yet — or {"erased": true} once the subject\'s key is shredded.',
+    description:
+      'Sealed personal-data fields read {"sealed": true, "kid"}, or {"erased": true} once the subject\'s key is shredded. ' +
+      'With `openContent=true`, an auditor holding the `audit_content` clearance (granted by an admin) gets them opened; the opening is written ' +
+      "to the access log (view audit_content) before the answer is sent, and without the clearance the request is refused (403).",
     operationId: 'streams.history',
   })
   @streamIdParam
   @ApiOkResponse({ type: StreamHistoryResponse })
-  @ApiProblems(400, 401, 403, 404)
-  async history(@Param('streamId') streamId: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamHistoryResponse> {
+  @ApiProblems(400, 401, 403, 404, 503)
+  async history(
+    @Param('streamId') streamId: string,
+    @Query() query: StreamHistoryQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: AuthedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamHistoryResponse> {
     checkStreamId(streamId);
+    const openContent = query.openContent === 'true';
+    if (openContent && !canOpenContent(principal)) {
+      throw new ProblemError(problem(403, 'AUDIT.CONTENT_CLEARANCE_REQUIRED', 'opening sealed content needs the audit_content clearance, granted by an admin'));
+    }
     const definition = aggregateForStream(this.aggregates, streamId);
-    const openContent = canOpenContent(principal);
     const events = await streamHistory(this.store, this.vault, this.sealer, definition, streamId, { openContent });
     if (events.length === 0) throw new ProblemError(problem(404, 'STREAM.NOT_FOUND', 'no such stream'));
     const version = events[events.length - 1]!.streamVersion;
+    if (openContent && definition) await this.logOpening(streamId, definition, events.length, principal, request);
     setEtag(reply, version);
+    if (openContent) void reply.header('cache-control', 'no-store');
     return { streamId, ...(definition ? { aggregate: definition.name } : {}), version, contentOpened: openContent, events };
+  }
+
+  /**
+   * One `audit_content` entry for the sealed fields of the versions shown (1…shown, immutable, so read
+   * again here as stored), in the access log of the case — of the tip for tip streams, of the request's
+   * case for identity-access streams, of the stream's own id otherwise. No log, no content (503).
+   */
+  private async logOpening(streamId: string, definition: AnyAggregateDefinition, shown: number, principal: Principal, request: AuthedRequest): Promise<void> {
+    const stored = await this.store.readStream(streamId, { limit: shown });
+    const openings = stored.flatMap((event) => sealedOpenings(definition.personalData, event.type, event.data));
+    const ownId = streamId.slice(streamId.indexOf('-') + 1);
+    const first = stored[0]?.data as { caseId?: unknown } | undefined;
+    const logId = definition.category === 'identityaccess' && typeof first?.caseId === 'string' ? first.caseId : ownId;
+    const entry: AccessEntry | undefined = entryFor(logId, streamId, 'audit_content', openings);
+    if (!entry) return;
+    try {
+      await this.accessLog.record(entry, { userId: principal.userId, role: request.actingRole ?? 'auditor', officeCode: principal.officeCode }, new Date().toISOString());
+    } catch (error) {
+      const unavailable = new AccessLogUnavailableError(error);
+      throw new ProblemError(problem(503, unavailable.code, unavailable.message), { 'retry-after': '5' });
+    }
   }
 
   @Get(':streamId/state')

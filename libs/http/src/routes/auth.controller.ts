@@ -1,15 +1,40 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { createHmac, randomBytes } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PublicRateLimitGuard } from '../core/rate-limit.guard.js';
 import { AuthService, UserDirectory, type UserRecord } from '#application';
 import { AppConfig } from '#config';
 import type { Role } from '#domain';
 import { Public, Roles, type AuthedRequest } from '../core/auth.js';
-import { ApiProblems } from '../core/command-routes.js';
+import { ApiProblems, uuidPipe } from '../core/command-routes.js';
+import { logSecurityEvent } from '../core/logger.js';
+import { ProblemError, problem } from '../core/problem.js';
 import { ChangePasswordRequest, CreateUserRequest, LoginRequest, LoginResponse, UserView } from '../dto/auth.dto.js';
 
 export function userView(user: UserRecord): UserView {
-  return { userId: user.userId, username: user.username, displayName: user.displayName, roles: user.roles, officeCode: user.officeCode, ...(user.unitCode ? { unitCode: user.unitCode } : {}) };
+  return {
+    userId: user.userId,
+    username: user.username,
+    displayName: user.displayName,
+    roles: user.roles,
+    officeCode: user.officeCode,
+    ...(user.unitCode ? { unitCode: user.unitCode } : {}),
+    ...(user.disabledAt ? { disabledAt: user.disabledAt } : {}),
+  };
+}
+
+/** Keys the digests of unknown usernames: they correlate within this process's lifetime and cannot be guessed offline. */
+const USERNAME_DIGEST_KEY = randomBytes(32);
+
+/**
+ * What a failed login logs about who tried: the account's id when the username exists, else a keyed digest
+ * of the username as typed (so repeated attempts correlate) — never the text, which may be a password typed
+ * into the wrong field.
+ */
+async function loginSubject(users: UserDirectory, username: string): Promise<{ userId?: string; details: Record<string, unknown> }> {
+  const user = typeof username === 'string' ? await users.byUsername(username) : undefined;
+  if (user) return { userId: user.userId, details: { authMethod: 'password' } };
+  return { details: { authMethod: 'password', unknownUsernameDigest: createHmac('sha256', USERNAME_DIGEST_KEY).update(String(username).toLowerCase()).digest('hex').slice(0, 16) } };
 }
 
 @ApiTags('auth')
@@ -33,10 +58,12 @@ export class AuthController {
   async login(@Body() body: LoginRequest, @Req() request: AuthedRequest): Promise<LoginResponse> {
     try {
       const { token, expiresAt, user } = await this.auth.login(body.username, body.password, request.ip);
-      request.log.info({ event: 'login_succeeded', userId: user.userId }, 'login');
+      logSecurityEvent(request, { event: 'authn_success', outcome: 'success', userId: user.userId, roles: user.roles, details: { authMethod: 'password' } });
       return { token, tokenType: 'Bearer', expiresAt, user: userView(user) };
     } catch (error) {
-      request.log.warn({ event: 'login_failed', username: body.username, client: request.ip, reason: (error as { code?: string }).code }, 'login failed');
+      const code = (error as { reason?: string; code?: string }).reason ?? (error as { code?: string }).code ?? 'INTERNAL';
+      const { userId, details } = await loginSubject(this.users, body.username);
+      logSecurityEvent(request, { event: code === 'AUTH.TOO_MANY_ATTEMPTS' ? 'rate_limited' : 'authn_failure', outcome: 'failure', reason: code, ...(userId ? { userId } : {}), details });
       throw error;
     }
   }
@@ -49,6 +76,7 @@ export class AuthController {
   @ApiProblems(401)
   async logout(@Req() request: AuthedRequest): Promise<void> {
     await this.auth.logout(request.rawToken!);
+    logSecurityEvent(request, { event: 'token_revoked', outcome: 'success', userId: request.principal!.userId, reason: 'logout' });
   }
 
   /** Revokes every token of the user, this one included. */
@@ -61,7 +89,8 @@ export class AuthController {
   @ApiProblems(400, 401, 413, 415)
   async changePassword(@Body() body: ChangePasswordRequest, @Req() request: AuthedRequest): Promise<void> {
     await this.auth.changePassword(request.principal!.userId, body.currentPassword, body.newPassword);
-    request.log.info({ event: 'password_changed', userId: request.principal!.userId }, 'password changed');
+    logSecurityEvent(request, { event: 'password_changed', outcome: 'success', userId: request.principal!.userId });
+    logSecurityEvent(request, { event: 'tokens_revoked', outcome: 'success', userId: request.principal!.userId, targetUserId: request.principal!.userId, reason: 'password_changed' });
   }
 
   @Get('me')
@@ -94,7 +123,7 @@ export class UsersController {
   @ApiProblems(400, 401, 403, 409, 413, 415)
   async create(@Body() body: CreateUserRequest, @Req() request: AuthedRequest): Promise<UserView> {
     const user = await this.auth.createUser({ ...body, roles: body.roles as Role[], officeCode: body.officeCode ?? this.config.officeCode });
-    request.log.info({ event: 'user_created', userId: user.userId, roles: user.roles, by: request.principal!.userId }, 'user created');
+    logSecurityEvent(request, { event: 'user_created', outcome: 'success', userId: request.principal!.userId, role: request.actingRole, targetUserId: user.userId, details: { targetRoles: user.roles } });
     return userView(user);
   }
 
@@ -105,5 +134,50 @@ export class UsersController {
   @ApiProblems(401, 403)
   async list(): Promise<UserView[]> {
     return (await this.users.list()).map(userView);
+  }
+
+  /** Logs every device of the user out (a lost laptop, a suspected leak); their next request needs a new login. */
+  @Post(':id/revoke-tokens')
+  @Roles('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke every token of a user', operationId: 'users.revokeTokens' })
+  @ApiResponse({ status: 204, description: 'revoked' })
+  @ApiProblems(400, 401, 403, 404)
+  async revokeTokens(@Param('id', uuidPipe) id: string, @Req() request: AuthedRequest): Promise<void> {
+    await this.existing(id);
+    await this.users.revokeTokensOf(id);
+    logSecurityEvent(request, { event: 'tokens_revoked', outcome: 'success', userId: request.principal!.userId, role: request.actingRole, targetUserId: id, reason: 'admin' });
+  }
+
+  /** Revokes every token of the user and refuses their logins (answered like a wrong password) until enabled. */
+  @Post(':id/disable')
+  @Roles('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Disable a staff account (revokes its tokens, refuses its logins)', operationId: 'users.disable' })
+  @ApiResponse({ status: 204, description: 'disabled' })
+  @ApiProblems(400, 401, 403, 404, 409)
+  async disable(@Param('id', uuidPipe) id: string, @Req() request: AuthedRequest): Promise<void> {
+    await this.existing(id);
+    if (id === request.principal!.userId) throw new ProblemError(problem(409, 'USER.CANNOT_DISABLE_SELF', 'an administrator cannot disable their own account'));
+    await this.auth.disableUser(id);
+    logSecurityEvent(request, { event: 'user_disabled', outcome: 'success', userId: request.principal!.userId, role: request.actingRole, targetUserId: id });
+  }
+
+  @Post(':id/enable')
+  @Roles('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Enable a disabled staff account again', operationId: 'users.enable' })
+  @ApiResponse({ status: 204, description: 'enabled' })
+  @ApiProblems(400, 401, 403, 404)
+  async enable(@Param('id', uuidPipe) id: string, @Req() request: AuthedRequest): Promise<void> {
+    await this.existing(id);
+    await this.auth.enableUser(id);
+    logSecurityEvent(request, { event: 'user_enabled', outcome: 'success', userId: request.principal!.userId, role: request.actingRole, targetUserId: id });
+  }
+
+  private async existing(userId: string): Promise<UserRecord> {
+    const user = await this.users.byId(userId);
+    if (!user) throw new ProblemError(problem(404, 'USER.NOT_FOUND', 'no such user'));
+    return user;
   }
 }

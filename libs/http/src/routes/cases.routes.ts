@@ -26,6 +26,11 @@ export const CASE_NOT_ROUTED: Readonly<Partial<Record<CaseCommandType, string>>>
   OpenCase: 'creates the stream and allocates the case number (per office and fiscal year): written with the reference-number allocator, not from this table',
   MergeCase: 'cross-stream (the survivor must exist and be open, and takes over the tips): routed by CrossStreamController as POST /cases/{id}/merge',
   LinkTip: 'cross-stream bookkeeping: issued on the case when a Tip is merged into it (MergeTipIntoCase on the tip) or a case is merged into it; the tip must exist and not be triaged elsewhere',
+  PlaceRetentionHold: 'routed by CaseRetentionController as POST /cases/{id}/retention-holds (a collection: the server assigns the holdId)',
+  ReleaseRetentionHold: 'routed by CaseRetentionController as POST /cases/{id}/retention-holds/{holdId}/release (the hold is named in the path)',
+  VerifyEvidence: 'routed by EvidenceController as POST /cases/{id}/evidence/{evidenceId}/verify: the server re-hashes the stored file (sha256Computed, match are never taken from the client)',
+  TransferEvidenceCustody: 'routed by EvidenceController as POST /cases/{id}/evidence/{evidenceId}/custody-transfers (the item is named in the path)',
+  ShredCaseKey: 'issued only by the retention job (POST /privacy/retention/run, npm run cli -- retention run) after it shredded the keys it lists',
 };
 
 export const CASE_COMMAND_ROUTES: CommandRoute[] = [

@@ -15,7 +15,6 @@ import { MergeTipRequest, SubmitTipRequest, SubmitTipResponse } from '../dto/tip
 
 const tipDefinition = tipAggregate as unknown as Parameters<CommandDispatcher['send']>[0];
 const caseDefinition = caseAggregate as unknown as Parameters<CommandDispatcher['send']>[0];
-const REPORTER_ACCESS_DAYS = 365;
 
 /** Registers a tip: number, receipt (stored only as hashes), ReceiveTip, on-screen acknowledgement, identity. */
 @Injectable()
@@ -42,7 +41,8 @@ export class TipIntake {
       language: language ?? 'th',
       reporterAnonymity: identity ? 'identified' : 'anonymous',
       receiptHash,
-      reporterAccessExpiresAt: new Date(Date.parse(at) + REPORTER_ACCESS_DAYS * 86_400_000).toISOString(),
+      // Reporter access lapses after the configured inactivity period; each reporter session moves it on.
+      reporterAccessExpiresAt: new Date(Date.parse(at) + this.config.reporterInactivityDays * 86_400_000).toISOString(),
       attachments: [],
     });
     // A report the domain refuses takes no tip number and leaves no receipt.

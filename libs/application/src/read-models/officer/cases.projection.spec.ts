@@ -87,6 +87,10 @@ describe('cases projection', () => {
       reopenCount: 0,
       mergedInto: null,
       retention: null,
+      reporterMessages: 0,
+      reporterActivityAt: null,
+      unansweredReporterMessages: 0,
+      newReporterActivity: false,
       lastEventAt: '2023-03-29T02:01:00.000Z',
       version: 1,
     });
@@ -199,6 +203,26 @@ describe('cases projection', () => {
     expect(Object.keys(all).sort()).toEqual([CASE, OTHER].sort());
     expect(all[OTHER]).toMatchObject({ mergedInto: CASE, lastClosure: { disposition: 'duplicate' }, version: 3 });
     expect(all[CASE]).toMatchObject({ mergedInto: null, version: 1 });
+  });
+
+  it('shows reporter messages on the case’s tips as new activity until staff answer, also after closure', async () => {
+    const log = new EventLog();
+    opened(log);
+    log.append(stream, { type: 'CaseClosed', occurredAt: '2023-04-01T00:00:00.000Z', data: { caseId: CASE, disposition: 'unsubstantiated', reason: 'X', closedAt: '2023-04-01T00:00:00Z', closedBy: SUP } });
+    const tipStream = `tip-${TIP}`;
+    const reporter = { kind: 'reporter' as const };
+    log.append(tipStream, { type: 'ReporterMessagePosted', actor: reporter, occurredAt: '2023-04-02T00:00:00.000Z', data: { tipId: TIP, messageId: 'm0', body: sealedField('before the case') } });
+    log.append(tipStream, { type: 'ReporterMessagePosted', actor: reporter, occurredAt: '2023-04-03T00:00:00.000Z', data: { tipId: TIP, messageId: 'm1', body: sealedField('after'), caseId: CASE } });
+    log.append(tipStream, { type: 'ReporterMessagePosted', actor: reporter, occurredAt: '2023-04-04T00:00:00.000Z', data: { tipId: TIP, messageId: 'm2', body: sealedField('again'), caseId: CASE } });
+    let doc = await docOf(log);
+    expect(doc).toMatchObject({ reporterMessages: 2, reporterActivityAt: '2023-04-04T00:00:00.000Z', unansweredReporterMessages: 2, newReporterActivity: true, version: 2, lastEventAt: '2023-04-01T00:00:00.000Z' });
+    expect(JSON.stringify(doc)).not.toMatch(/"enc"|Y3Qt/);
+    log.append(tipStream, { type: 'ReporterReplyPosted', occurredAt: '2023-04-05T00:00:00.000Z', data: { tipId: TIP, messageId: 'r1', body: sealedField('reply'), postedBy: SUP, caseId: CASE } });
+    doc = await docOf(log);
+    expect(doc).toMatchObject({ reporterMessages: 2, unansweredReporterMessages: 0, newReporterActivity: false });
+    log.append(tipStream, { type: 'ReporterMessagePosted', actor: reporter, occurredAt: '2023-04-06T00:00:00.000Z', data: { tipId: TIP, messageId: 'm3', body: sealedField('x'), caseId: CASE } });
+    log.append(stream, { type: 'ReporterInfoRequested', data: { caseId: CASE, tipId: TIP, question: sealedField('q') } });
+    expect(await docOf(log)).toMatchObject({ reporterMessages: 3, newReporterActivity: false, counts: { infoRequests: 1 } });
   });
 
   it('ignores events of other streams and of cases it never saw opened', async () => {

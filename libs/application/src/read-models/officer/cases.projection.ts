@@ -95,6 +95,17 @@ export interface CaseRow {
   reopenCount: number;
   mergedInto: string | null;
   retention: { deleteAfter: string | null; policyCode: string | null } | null;
+  /** Messages the reporters of the case's tips posted while their tip was on the case. */
+  reporterMessages: number;
+  /** When a reporter last posted on one of the case's tips (tip stream events; lastEventAt stays the case's). */
+  reporterActivityAt: string | null;
+  /** Reporter messages since staff last answered (a reply on the tip, or a question from the case). */
+  unansweredReporterMessages: number;
+  /**
+   * New reporter activity for the assignees: a reporter wrote and nobody has answered since — also after
+   * the case has closed (DOMAIN §5.8: "reporter messages after case closure … surface as new activity").
+   */
+  newReporterActivity: boolean;
   lastEventAt: string;
   version: number;
 }
@@ -102,7 +113,8 @@ export type CaseDoc = CaseRow & Doc;
 
 export const CASES_READ_MODEL: ReadModelDefinition = {
   name: 'cases',
-  version: 1,
+  // v2: reporter activity from the tip streams (reporterActivityAt, newReporterActivity).
+  version: 2,
   fields: {
     caseNo: 'text',
     officeCode: 'text',
@@ -120,6 +132,8 @@ export const CASES_READ_MODEL: ReadModelDefinition = {
     assigneeUserIds: 'array',
     unitCodes: 'array',
     access: 'array',
+    reporterActivityAt: 'text',
+    newReporterActivity: 'integer',
   },
   indexes: [['officeCode', 'phase', 'dueAt'], ['officeCode', 'openedAt'], ['dueAt'], ['openedAt'], ['caseNo']],
 };
@@ -171,6 +185,10 @@ function opened(id: string, event: ProjectedEvent): CaseDoc {
     reopenCount: 0,
     mergedInto: null,
     retention: null,
+    reporterMessages: 0,
+    reporterActivityAt: null,
+    unansweredReporterMessages: 0,
+    newReporterActivity: false,
     lastEventAt: at,
     version: event.stored.streamVersion,
   };
@@ -268,6 +286,7 @@ function evolve(doc: CaseDoc, event: ProjectedEvent): void {
       return;
     case 'ReporterInfoRequested':
       doc.counts = { ...doc.counts, infoRequests: doc.counts.infoRequests + 1 };
+      reporterAnswered(doc);
       return;
     case 'TipLinked': {
       const tipId = code(d.tipId);
@@ -315,10 +334,37 @@ function evolve(doc: CaseDoc, event: ProjectedEvent): void {
   }
 }
 
+function reporterAnswered(doc: CaseDoc): void {
+  doc.unansweredReporterMessages = 0;
+  doc.newReporterActivity = false;
+}
+
+/**
+ * The reporter thread of a tip on the case: the tip's events name the case (`caseId`, set by the tip
+ * decider while the tip is on a case). Only these two types are read from tip streams; the case document's
+ * version and lastEventAt stay those of the case stream (they are its If-Match).
+ */
+async function applyTipEvent(event: ProjectedEvent, tx: ReadModelTransaction): Promise<void> {
+  if (event.type !== 'ReporterMessagePosted' && event.type !== 'ReporterReplyPosted') return;
+  const caseId = code(event.data.caseId);
+  const doc = caseId ? ((await tx.get(caseId)) as CaseDoc | undefined) : undefined;
+  if (!doc) return;
+  if (event.type === 'ReporterMessagePosted') {
+    doc.reporterMessages += 1;
+    doc.reporterActivityAt = event.stored.occurredAt;
+    doc.unansweredReporterMessages += 1;
+    doc.newReporterActivity = true;
+  } else {
+    reporterAnswered(doc);
+  }
+  tx.put(doc);
+}
+
 export const casesProjection: Projection = {
   definition: CASES_READ_MODEL,
-  streams: ['case-'],
+  streams: ['case-', 'tip-'],
   async apply(event: ProjectedEvent, tx: ReadModelTransaction): Promise<void> {
+    if (event.stored.streamId.startsWith('tip-')) return applyTipEvent(event, tx);
     const id = aggregateId(event.stored.streamId);
     if (event.type === 'CaseOpened') {
       tx.put(opened(id, event));

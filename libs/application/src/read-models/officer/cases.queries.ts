@@ -33,7 +33,7 @@ export function caseScope({ principal, role }: Viewer): Scope {
   }
 }
 
-const SORT_FIELDS = { openedAt: 'openedAt', dueAt: 'dueAt', caseNo: 'caseNo', priority: 'priorityRank', lastEventAt: 'lastEventAt' } as const;
+const SORT_FIELDS = { openedAt: 'openedAt', dueAt: 'dueAt', caseNo: 'caseNo', priority: 'priorityRank', lastEventAt: 'lastEventAt', reporterActivityAt: 'reporterActivityAt' } as const;
 export const CASE_SORTS = sortValues(Object.keys(SORT_FIELDS));
 export const CASE_DEFAULT_SORT = 'openedAt';
 
@@ -55,6 +55,8 @@ export interface CaseListCriteria extends PageRequest {
   overdue?: boolean;
   openedFrom?: string;
   openedBefore?: string;
+  /** Only cases whose reporters wrote and have not been answered since (true), or the others (false). */
+  newReporterActivity?: boolean;
 }
 
 /** A row of the work queue. */
@@ -76,6 +78,9 @@ export interface CaseSummary {
   dueAt: string | null;
   dueKind: string | null;
   overdue: boolean;
+  reporterActivityAt: string | null;
+  unansweredReporterMessages: number;
+  newReporterActivity: boolean;
   lastEventAt: string;
   version: number;
 }
@@ -106,6 +111,7 @@ export class CaseQueries {
       origin: oneOrMany(c.origins),
       dueAt: range(normalized(c.dueFrom), dueBefore),
       openedAt: range(normalized(c.openedFrom), normalized(c.openedBefore)),
+      newReporterActivity: c.newReporterActivity,
     });
     const page = await this.model.list(viewer, filter, parseSort(c.sort, SORT_FIELDS, CASE_DEFAULT_SORT), c);
     return { items: page.items.map((doc) => summary(doc, now)), ...(page.next ? { next: page.next } : {}) };
@@ -141,6 +147,9 @@ function summary(doc: CaseDoc, now: string): CaseSummary {
     dueAt: doc.dueAt,
     dueKind: doc.dueKind,
     overdue: isOverdue(doc.dueAt, now),
+    reporterActivityAt: doc.reporterActivityAt ?? null,
+    unansweredReporterMessages: doc.unansweredReporterMessages ?? 0,
+    newReporterActivity: doc.newReporterActivity ?? false,
     lastEventAt: doc.lastEventAt,
     version: doc.version,
   };

@@ -55,7 +55,8 @@ export type TipDoc = TipRow & Doc;
 
 export const TIP_QUEUE_READ_MODEL: ReadModelDefinition = {
   name: 'tip_queue',
-  version: 1,
+  // v2: reporterAccess and reporterAccessExpiresAt are queryable (the reporter-access expiry sweep).
+  version: 2,
   fields: {
     tipNo: 'text',
     officeCode: 'text',
@@ -67,8 +68,10 @@ export const TIP_QUEUE_READ_MODEL: ReadModelDefinition = {
     reporterAnonymity: 'text',
     awaitingReply: 'integer',
     lastEventAt: 'text',
+    reporterAccess: 'text',
+    reporterAccessExpiresAt: 'text',
   },
-  indexes: [['officeCode', 'status', 'receivedAt'], ['receivedAt'], ['tipNo']],
+  indexes: [['officeCode', 'status', 'receivedAt'], ['receivedAt'], ['tipNo'], ['reporterAccess', 'reporterAccessExpiresAt']],
 };
 
 function received(id: string, event: ProjectedEvent): TipDoc {

@@ -11,7 +11,7 @@ import { CodeListParam, PageQuery, SortParam, readPage, rolesSentence, splitList
 
 const STREAM_ID = /^[a-z]+-[A-Za-z0-9-]{1,80}$/;
 const EVENT_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
-const STREAM_CATEGORIES = ['tip', 'case', 'consultation', 'visit', 'activity', 'tipnumber', 'casenumber'];
+const STREAM_CATEGORIES = ['tip', 'case', 'consultation', 'visit', 'activity', 'tipnumber', 'casenumber', 'identityaccess', 'erasure', 'accesslog'];
 const ACTOR_KINDS = ['user', 'reporter', 'system'];
 
 export class AuditLogQuery extends PageQuery {

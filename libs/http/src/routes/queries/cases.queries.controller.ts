@@ -48,6 +48,7 @@ export class CaseQueriesController {
         ...(flag(q.overdue) && { overdue: true }),
         ...(q.openedFrom !== undefined && { openedFrom: q.openedFrom }),
         ...(q.openedBefore !== undefined && { openedBefore: q.openedBefore }),
+        ...(q.newReporterActivity !== undefined && { newReporterActivity: flag(q.newReporterActivity)! }),
       }),
     );
   }

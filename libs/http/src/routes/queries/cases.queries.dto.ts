@@ -49,6 +49,9 @@ export class CaseListQuery extends PageQuery {
   @Instant({ optional: true, description: 'opened before this instant (exclusive)' })
   openedBefore?: string;
 
+  @FlagParam('a reporter of one of the case’s tips wrote and nobody has answered since (true), or not (false) — also after the case closed')
+  newReporterActivity?: 'true' | 'false';
+
   @SortParam(CASE_SORTS, CASE_DEFAULT_SORT)
   sort?: string;
 }
@@ -76,6 +79,9 @@ export class CaseQueueItemDto {
   @nullableString('the deadline running in the current phase (screening, fact_finding, inquiry, referred); null in other phases', 'date-time') dueAt!: string | null;
   @nullableCode(DEADLINE_KINDS) dueKind!: string | null;
   @ApiProperty({ description: 'dueAt has passed (computed when asked)' }) overdue!: boolean;
+  @nullableString('when a reporter last posted on one of the case’s tips', 'date-time') reporterActivityAt!: string | null;
+  @ApiProperty({ description: 'reporter messages since staff last replied to the reporter or asked them a question' }) unansweredReporterMessages!: number;
+  @ApiProperty({ description: 'unansweredReporterMessages > 0: shown to the assignees as new activity, also after closure' }) newReporterActivity!: boolean;
   @ApiProperty({ format: 'date-time', description: 'occurredAt of the latest event of the case' }) lastEventAt!: string;
   @ApiProperty({ description: 'stream version the row reflects (an If-Match for the next command)' }) version!: number;
 }
@@ -170,4 +176,5 @@ export class CaseDetailDto extends CaseQueueItemDto {
   @ApiProperty() reopenCount!: number;
   @nullableString('the surviving case this one was merged into', 'uuid') mergedInto!: string | null;
   @ApiProperty({ type: CaseRetentionDto, nullable: true }) retention!: CaseRetentionDto | null;
+  @ApiProperty({ description: 'messages the reporters posted while their tip was on the case' }) reporterMessages!: number;
 }

@@ -1,0 +1,259 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  AccessLog,
+  AggregateCommandHandler,
+  CaseQueries,
+  InvalidReceiptError,
+  PersonalDataSealer,
+  ProjectionManager,
+  ReadModelStore,
+  ReceiptThrottledError,
+  ReporterAccessService,
+  ReporterTimeline,
+  TipQueries,
+  EventStore,
+  isErased,
+  toDomainEvent,
+  type ReporterTipView,
+} from '#application';
+import { tipAggregate, type Actor, type Role } from '#domain';
+import { Public, Roles, type AuthedRequest } from '../core/auth.js';
+import { ApiProblems, uuidPipe } from '../core/command-routes.js';
+import { CommandDispatcher } from '../core/command-dispatcher.js';
+import { logSecurityEvent } from '../core/logger.js';
+import { ProblemError, problem } from '../core/problem.js';
+import { PublicRateLimitGuard } from '../core/rate-limit.guard.js';
+import { NoIdempotencyReplay, Reporter, ReporterRoute, type ReporterContext, type ReporterRequest } from '../core/reporter-auth.js';
+import {
+  ReceiptRotatedResponse,
+  ReporterIdentityResponse,
+  ReporterIdentitySubmission,
+  ReporterMessageRequest,
+  ReporterMessageResponse,
+  ReporterSessionRequest,
+  ReporterSessionResponse,
+  ReporterTipViewDto,
+  TipMessagesDto,
+  type TipMessageDto,
+} from '../dto/reporter.dto.js';
+
+/** Kept importable from here (the reporter attachment routes use it); it lives in core/reporter-auth.ts. */
+export { NoIdempotencyReplay };
+
+const REPORTER: Actor = { kind: 'reporter' };
+type AnyDefinition = Parameters<typeof toDomainEvent>[0];
+
+/** One answer for every wrong receipt (unknown, wrong, rotated away, other tip's number, access ended). */
+const invalidReceipt = () => new ProblemError(problem(401, 'REPORTER.INVALID_RECEIPT', 'the receipt is not valid, or reporter access has ended'), { 'www-authenticate': 'Bearer' });
+/** One answer for a tip that is not the session's, whatever the id: no such tip, or someone else's. */
+const tipNotFound = () => new ProblemError(problem(404, 'REPORTER.TIP_NOT_FOUND', 'no such tip'));
+
+/**
+ * The whistleblower's side (DOMAIN §5.6 "Reporter"): a receipt opens a short-lived session; with its token
+ * the reporter reads their own tip's timeline, writes messages, identifies themselves, rotates the receipt
+ * and logs out. No staff token is accepted here and no reporter token anywhere else.
+ */
+@ApiTags('reporter')
+@Controller('reporter')
+@UseGuards(NoIdempotencyReplay)
+export class ReporterController {
+  private readonly timeline: ReporterTimeline;
+
+  constructor(
+    @Inject(ReporterAccessService) private readonly access: ReporterAccessService,
+    @Inject(AggregateCommandHandler) private readonly handler: AggregateCommandHandler,
+    @Inject(CommandDispatcher) private readonly dispatcher: CommandDispatcher,
+    @Inject(EventStore) store: EventStore,
+    @Inject(PersonalDataSealer) sealer: PersonalDataSealer,
+  ) {
+    this.timeline = new ReporterTimeline(store, sealer);
+  }
+
+  /**
+   * Every wrong receipt gets the same 401 (same body, similar time: a look-up that misses is verified
+   * against a dummy Argon2id hash). Wrong receipts are throttled per client address and per tip number with
+   * a progressive delay (429 + Retry-After; counters per replica).
+   */
+  @Post('session')
+  @Public()
+  @UseGuards(PublicRateLimitGuard)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Open a reporter session with the receipt (public)', operationId: 'reporter.session.open' })
+  @ApiBody({ type: ReporterSessionRequest })
+  @ApiOkResponse({ type: ReporterSessionResponse })
+  @ApiProduces('application/json', 'application/problem+json')
+  @ApiProblems(400, 401, 413, 415, 429)
+  async openSession(@Body() body: ReporterSessionRequest, @Req() request: AuthedRequest): Promise<ReporterSessionResponse> {
+    try {
+      const session = await this.access.openSession({ receipt: body.receipt, ...(body.tipNo ? { tipNo: body.tipNo } : {}), client: request.ip, correlationId: String(request.id) });
+      logSecurityEvent(request, { event: 'authn_success', outcome: 'success', details: { principal: 'reporter', sessionId: session.sessionId } });
+      return { token: session.token, tokenType: 'Bearer', expiresAt: session.expiresAt, tipNo: session.tipNo };
+    } catch (error) {
+      if (error instanceof ReceiptThrottledError) {
+        logSecurityEvent(request, { event: 'rate_limited', outcome: 'failure', reason: error.code, status: 429, details: { principal: 'reporter', retryAfterSeconds: error.retryAfterSeconds } });
+        throw new ProblemError(problem(429, error.code, 'too many wrong receipts; wait before trying again'), { 'retry-after': String(error.retryAfterSeconds) });
+      }
+      if (error instanceof InvalidReceiptError) {
+        logSecurityEvent(request, { event: 'authn_failure', outcome: 'failure', reason: error.code, status: 401, details: { principal: 'reporter' } });
+        throw invalidReceipt();
+      }
+      throw error;
+    }
+  }
+
+  @Post('session/end')
+  @ReporterRoute()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the reporter session (the token stops working)', operationId: 'reporter.session.end' })
+  @ApiResponse({ status: 204, description: 'ended' })
+  @ApiProblems(401)
+  async endSession(@Req() request: ReporterRequest): Promise<void> {
+    await this.access.endSession(request.reporterToken!);
+    logSecurityEvent(request, { event: 'token_revoked', outcome: 'success', details: { principal: 'reporter', sessionId: request.reporter!.sessionId } });
+  }
+
+  @Get('tip')
+  @ReporterRoute()
+  @ApiOperation({ summary: 'Your tip: stages, messages, replies, questions, your files, the public outcome', operationId: 'reporter.tip' })
+  @ApiOkResponse({ type: ReporterTipViewDto })
+  @ApiProblems(401)
+  async tip(@Reporter() reporter: ReporterContext): Promise<ReporterTipView> {
+    const view = await this.timeline.view(reporter.tipId);
+    if (!view) throw tipNotFound();
+    return view;
+  }
+
+  /** The same, with the tip id spelled out: any id but the session's is answered like an unknown one. */
+  @Get('tips/:tipId')
+  @ReporterRoute()
+  @ApiOperation({ summary: 'Your tip, by its id (any other id: 404, as for an unknown tip)', operationId: 'reporter.tips.get' })
+  @ApiParam({ name: 'tipId', format: 'uuid' })
+  @ApiOkResponse({ type: ReporterTipViewDto })
+  @ApiProblems(401, 404)
+  async tipById(@Param('tipId') tipId: string, @Reporter() reporter: ReporterContext): Promise<ReporterTipView> {
+    if (tipId !== reporter.tipId) throw tipNotFound();
+    return this.tip(reporter);
+  }
+
+  @Post('messages')
+  @ReporterRoute()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Write to the office handling your tip (also after the case has closed)', operationId: 'reporter.messages.post' })
+  @ApiBody({ type: ReporterMessageRequest })
+  @ApiResponse({ status: 201, type: ReporterMessageResponse })
+  @ApiProduces('application/json', 'application/problem+json')
+  @ApiProblems(400, 401, 409, 413, 415)
+  async postMessage(@Body() body: ReporterMessageRequest, @Reporter() reporter: ReporterContext, @Req() request: ReporterRequest): Promise<ReporterMessageResponse> {
+    const messageId = this.dispatcher.newId();
+    const at = new Date().toISOString();
+    await this.handler.execute(tipAggregate, `tip-${reporter.tipId}`, { type: 'PostReporterMessage', data: { messageId, body: body.body }, meta: { at, actor: REPORTER } }, { retryOnConflict: true, correlationId: String(request.id) });
+    return { messageId, postedAt: at };
+  }
+
+  /** The identity is sealed under the reporter's own key (a new subject, or the one already on the tip). */
+  @Post('identity')
+  @ReporterRoute()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Tell the office who you are (sealed; investigators see a pseudonym)', operationId: 'reporter.identity.provide' })
+  @ApiBody({ type: ReporterIdentitySubmission })
+  @ApiOkResponse({ type: ReporterIdentityResponse })
+  @ApiProduces('application/json', 'application/problem+json')
+  @ApiProblems(400, 401, 409, 413, 415)
+  async provideIdentity(@Body() body: ReporterIdentitySubmission, @Reporter() reporter: ReporterContext, @Req() request: ReporterRequest): Promise<ReporterIdentityResponse> {
+    const subjectRef = await this.access.reporterSubjectRef(reporter.tipId);
+    const identity = JSON.parse(JSON.stringify(body.identity)) as Record<string, unknown>;
+    await this.handler.execute(
+      tipAggregate,
+      `tip-${reporter.tipId}`,
+      { type: 'ProvideReporterIdentity', data: { subjectRef, identity: identity as never, contactConsent: body.contactConsent }, meta: { at: new Date().toISOString(), actor: REPORTER } },
+      { retryOnConflict: true, correlationId: String(request.id) },
+    );
+    return { identified: true };
+  }
+
+  @Post('receipt/rotate')
+  @ReporterRoute()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Replace your receipt (the old one and every session stop working; a new token is returned)', operationId: 'reporter.receipt.rotate' })
+  @ApiOkResponse({ type: ReceiptRotatedResponse })
+  @ApiProblems(401, 409)
+  async rotateReceipt(@Req() request: ReporterRequest): Promise<ReceiptRotatedResponse> {
+    const session = await this.access.authenticate(request.reporterToken!);
+    if (!session) throw new ProblemError(problem(401, 'AUTH.INVALID_TOKEN', 'the token is unknown, expired or revoked'));
+    const rotated = await this.access.rotateReceipt(session, String(request.id));
+    logSecurityEvent(request, { event: 'tokens_revoked', outcome: 'success', reason: 'RECEIPT_ROTATED', details: { principal: 'reporter', sessionId: session.sessionId } });
+    return { receipt: rotated.receipt, token: rotated.token, tokenType: 'Bearer', expiresAt: rotated.expiresAt };
+  }
+}
+
+/** The tip's handlers: intake officers and supervisors of its office; investigators assigned to its case. */
+const MESSAGE_READERS: Role[] = ['intake_officer', 'supervisor', 'investigator'];
+
+/**
+ * Staff read a tip's reporter thread. Message bodies are sealed free text: opening them is recorded in the
+ * access log (of the tip's case, or of the tip while it is on none) before anything is returned.
+ */
+@ApiTags('tips')
+@ApiBearerAuth()
+@Controller('tips')
+export class TipMessagesController {
+  private readonly tips: TipQueries;
+  private readonly cases: CaseQueries;
+
+  constructor(
+    @Inject(ReadModelStore) readModels: ReadModelStore,
+    @Inject(ProjectionManager) projections: ProjectionManager,
+    @Inject(AggregateCommandHandler) private readonly handler: AggregateCommandHandler,
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(PersonalDataSealer) private readonly sealer: PersonalDataSealer,
+    @Inject(AccessLog) private readonly accessLog: AccessLog,
+  ) {
+    this.tips = new TipQueries(readModels, projections);
+    this.cases = new CaseQueries(readModels, projections);
+  }
+
+  @Get(':id/messages')
+  @Roles(...MESSAGE_READERS)
+  @ApiOperation({
+    summary: 'The reporter thread of a tip: reporter messages and staff replies (each reading is logged)',
+    description: 'Intake officers and supervisors: tips of their office; investigators: tips on a case assigned to them or their unit. 404 otherwise. Roles: intake_officer, supervisor, investigator.',
+    operationId: 'tips.messages',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: TipMessagesDto })
+  @ApiProblems(400, 401, 403, 404)
+  async messages(@Param('id', uuidPipe) id: string, @Req() request: AuthedRequest): Promise<TipMessagesDto> {
+    const principal = request.principal!;
+    const role = request.actingRole!;
+    const { state, version } = await this.handler.load(tipAggregate, `tip-${id}`);
+    const visible =
+      version > 0 &&
+      (role === 'investigator' ? state.caseId !== undefined && (await this.cases.get({ principal, role }, state.caseId)) !== undefined : (await this.tips.get({ principal, role }, id)) !== undefined);
+    if (!visible) throw new ProblemError(problem(404, 'TIP.NOT_FOUND', 'no such tip'));
+    const streamId = `tip-${id}`;
+    const events = (await this.store.readStream(streamId)).filter((e) => e.type === 'ReporterMessagePosted' || e.type === 'ReporterReplyPosted');
+    if (events.length > 0) {
+      await this.accessLog.record(
+        { logId: state.caseId ?? id, streamId, view: 'reporter_messages', subjectRefs: [streamId], fields: [...new Set(events.map((e) => `${e.type}.body`))] },
+        { userId: principal.userId, role, officeCode: principal.officeCode },
+        new Date().toISOString(),
+      );
+    }
+    const messages: TipMessageDto[] = [];
+    for (const event of events) {
+      const data = toDomainEvent(tipAggregate as unknown as AnyDefinition, event).data as Record<string, unknown>;
+      const opened = await this.sealer.open(tipAggregate.personalData, event.eventId, event.type, data, (path) => path === 'body');
+      const erased = isErased(opened.body);
+      messages.push({
+        kind: event.type === 'ReporterMessagePosted' ? 'reporter_message' : 'staff_reply',
+        messageId: String(data.messageId),
+        at: event.occurredAt,
+        body: typeof opened.body === 'string' ? opened.body : null,
+        ...(erased ? { erased: true as const } : {}),
+        ...(typeof data.postedBy === 'string' ? { postedBy: data.postedBy } : {}),
+      });
+    }
+    return { tipId: id, messages };
+  }
+}

@@ -1,0 +1,305 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { KeyVault } from '#application';
+import { removeDataDir, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
+
+/** Made-up personal data: after erasure it must read as erased everywhere and never appear in a read model. */
+const REPORTER_NAME = 'Marker-Reporter-Somsak-6b1e';
+const REPORTER_PHONE = '081 555 0142';
+const HELD_NAME = 'Marker-Held-Reporter-0c7d';
+const OLD_NAME = 'Marker-Old-Reporter-93fa';
+const OLD_STORY = 'Marker-Old-Story-93fa';
+const DAY_MS = 86_400_000;
+const exec = promisify(execFile);
+const CLI = join(process.cwd(), 'dist/apps/cli/src/main.js');
+
+/** A UTC instant `daysAgo` days back, as X-Occurred-At takes it (no fraction). */
+const ago = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+interface HistoryEvent {
+  type: string;
+  data: Record<string, any>;
+}
+
+describe('PDPA erasure and retention over HTTP', () => {
+  let t: TestApp;
+  let intake: string;
+  let investigator: string;
+  let supervisor: string;
+  let custodian: string;
+  let auditor: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ CASETRAIL_ALLOW_BACKDATED_ENTRY: 'true' });
+    intake = await t.tokenFor('intake_officer');
+    investigator = await t.tokenFor('investigator');
+    supervisor = await t.tokenFor('supervisor');
+    custodian = await t.tokenFor('custodian');
+    auditor = await t.tokenFor('auditor');
+    admin = await t.adminToken();
+  });
+  afterAll(async () => {
+    await t.stop();
+    removeDataDir(t);
+  });
+
+  /** Polls until `check` holds (read models follow the log by a batch); fails with the last value otherwise. */
+  async function until<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+    let value = await read();
+    for (let i = 0; i < 250 && !check(value); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      value = await read();
+    }
+    expect(check(value)).toBe(true);
+    return value;
+  }
+
+  function ok(res: HttpResult, status = 200): HttpResult {
+    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+    return res;
+  }
+
+  const history = async (streamId: string): Promise<HistoryEvent[]> => ok(await t.request('GET', `/api/v1/streams/${streamId}/history`, { token: auditor })).body.events;
+  const dataOf = async (streamId: string, type: string): Promise<Record<string, any>> => (await history(streamId)).find((e) => e.type === type)!.data;
+
+  /** A reporter (public form, or an intake officer registering it, possibly backdated) and a case opened from the tip. */
+  async function tipWithCase(name: string, options: { at?: string; story?: string } = {}): Promise<{ tipId: string; caseId: string }> {
+    const headers: Record<string, string> = options.at ? { 'x-occurred-at': options.at } : {};
+    const body = { narrative: options.story ?? 'a clerk asked for money to issue a permit', provinceCode: 'TH-49', identity: { fullName: name, phone: REPORTER_PHONE }, contactConsent: true };
+    const tip = ok(await t.request('POST', '/api/v1/tips', options.at ? { token: intake, headers, body: { ...body, channel: 'walk_in' } } : { body }), 201);
+    const opened = ok(await t.request('POST', '/api/v1/cases', { token: intake, headers, body: { sourceTipIds: [tip.body.tipId] } }), 201);
+    return { tipId: tip.body.tipId, caseId: opened.body.id };
+  }
+
+  /** Closes a registered case without a decision on the merits (the shortest lawful path). */
+  async function close(caseId: string, at?: string): Promise<void> {
+    ok(await t.request('POST', `/api/v1/cases/${caseId}/close`, { token: investigator, headers: at ? { 'x-occurred-at': at } : {}, body: { disposition: 'withdrawn', reason: 'the reporter withdrew the complaint' } }));
+  }
+
+  /** The reporter's subjectRef, as a custodian finds it: the person-kind subject of the tip stream. */
+  async function reporterSubject(tipId: string): Promise<string> {
+    const page = await until(
+      async () => (await t.request('GET', `/api/v1/privacy/subjects?stream=tip-${tipId}`, { token: custodian })).body,
+      (body) => body.items?.some((s: { kind: string }) => s.kind === 'person'),
+    );
+    return page.items.find((s: { kind: string }) => s.kind === 'person').subjectRef;
+  }
+
+  async function requestErasure(subjectRef: string, receivedAt = ago(1)): Promise<string> {
+    const res = ok(await t.request('POST', '/api/v1/privacy/erasure-requests', { token: custodian, body: { subjectRef, ground: 'consent_withdrawn', receivedAt } }), 201);
+    expect(res.body.dueAt).toBe(new Date(Date.parse(receivedAt) + 90 * DAY_MS).toISOString());
+    return res.body.requestId;
+  }
+
+  /**
+   * Every view that held the reporter's identity, read as the auditor and the custodian see it. The case
+   * content view and identity grants (another part of this issue) are to be added here: each must show
+   * `{erased: true}` in place of the identity once the request has been executed.
+   */
+  async function identityViews(tipId: string): Promise<Record<string, unknown>> {
+    return { tipHistory: await dataOf(`tip-${tipId}`, 'ReporterIdentityProvided') };
+  }
+
+  /** Read models that mention the tip, the case or the subject (what a rebuild must reproduce exactly). */
+  async function readModelSnapshot(tipId: string, caseId: string, subjectRef: string, requestIds: string[]): Promise<unknown> {
+    const get = async (path: string, token: string) => ok(await t.request('GET', path, { token })).body;
+    const requests = await get('/api/v1/privacy/erasure-requests?limit=200', custodian);
+    return {
+      tip: await get(`/api/v1/tips/${tipId}`, supervisor),
+      case: await get(`/api/v1/cases/${caseId}`, supervisor),
+      subject: await get(`/api/v1/privacy/subjects/${subjectRef}`, custodian),
+      tipSubjects: await get(`/api/v1/privacy/subjects?stream=tip-${tipId}`, custodian),
+      requests: requests.items.filter((r: { requestId: string }) => requestIds.includes(r.requestId)).map(({ daysRemaining: _clock, ...rest }: Record<string, unknown>) => rest),
+      retention: await get(`/api/v1/cases/${caseId}/retention`, custodian),
+    };
+  }
+
+  /** The read-model file and its WAL, as bytes (the app keeps running). */
+  const readModelBytes = () => Buffer.concat(['read-models.sqlite', 'read-models.sqlite-wal'].map((f) => join(t.dataDir, f)).filter(existsSync).map((f) => readFileSync(f)));
+
+  it('refuses while the investigation is open, erases the reporter once the case is closed, and every view shows it erased', async () => {
+    const { tipId, caseId } = await tipWithCase(REPORTER_NAME);
+    const subjectRef = await reporterSubject(tipId);
+    expect(subjectRef).toMatch(/^[0-9a-f-]{36}$/);
+    // The identity is stored sealed under the reporter's own key.
+    expect((await identityViews(tipId)).tipHistory).toMatchObject({ identity: { sealed: true, kid: `${subjectRef}:1` } });
+
+    // 1. The case is open: refused with investigation_ongoing, the refusal recorded first.
+    const early = await requestErasure(subjectRef);
+    const refused = await t.request('POST', `/api/v1/privacy/erasure-requests/${early}/execute`, { token: custodian, body: {} });
+    expect({ status: refused.status, code: refused.body.code, reason: refused.body.reason }).toEqual({ status: 409, code: 'ERASURE.REFUSED', reason: 'investigation_ongoing' });
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body.streams).toEqual([`tip-${tipId}`]);
+    const refusal = await dataOf(`erasure-${early}`, 'ErasureRequestRefused');
+    expect(refusal).toMatchObject({ reason: 'investigation_ongoing', streams: [`tip-${tipId}`], subjectRef });
+    expect((await identityViews(tipId)).tipHistory).toMatchObject({ identity: { sealed: true } });
+    // A refused request is final.
+    expect((await t.request('POST', `/api/v1/privacy/erasure-requests/${early}/execute`, { token: custodian, body: {} })).status).toBe(409);
+
+    // 2. The case is closed; a new request is executed.
+    await close(caseId);
+    const requestId = await requestErasure(subjectRef, ago(3));
+    const open = ok(await t.request('GET', `/api/v1/privacy/erasure-requests/${requestId}`, { token: auditor })).body;
+    expect(open).toMatchObject({ status: 'open', daysRemaining: 87, overdue: false });
+    const executed = ok(await t.request('POST', `/api/v1/privacy/erasure-requests/${requestId}/execute`, { token: custodian, body: {} }));
+    expect(executed.body).toMatchObject({ status: 'completed', requestId, subjectRef, alreadyErased: false, streams: [`tip-${tipId}`] });
+    const proof = await history(`erasure-${requestId}`);
+    expect(proof.map((e) => e.type)).toEqual(['PersonalDataErasureRequested', 'PersonalDataErased']);
+    expect(proof[1]!.data).toMatchObject({ requestId, subjectRef, method: 'crypto_shred', streams: [`tip-${tipId}`] });
+    expect(JSON.stringify(proof)).not.toContain(REPORTER_NAME);
+
+    // The identity reads as erased; the rest of the tip (under the tip's own key) is untouched.
+    expect((await identityViews(tipId)).tipHistory).toMatchObject({ identity: { erased: true } });
+    expect((await dataOf(`tip-${tipId}`, 'TipReceived')).narrative).toMatchObject({ sealed: true });
+    // The log still verifies, and replays.
+    expect(ok(await t.request('GET', '/api/v1/verify', { token: auditor })).body.ok).toBe(true);
+    expect(ok(await t.request('GET', `/api/v1/streams/tip-${tipId}/state`, { token: auditor })).status).toBe(200);
+
+    // Executing again completes without changing anything (as after a crash between shred and event).
+    const again = ok(await t.request('POST', `/api/v1/privacy/erasure-requests/${requestId}/execute`, { token: custodian, body: {} }));
+    expect(again.body).toMatchObject({ status: 'completed', alreadyErased: true });
+    expect((await history(`erasure-${requestId}`)).length).toBe(2);
+
+    // The privacy read models show the subject erased, the request list the outcome of both requests.
+    const subject = await until(async () => (await t.request('GET', `/api/v1/privacy/subjects/${subjectRef}`, { token: auditor })).body, (s) => s.erased === true);
+    expect(subject).toMatchObject({ kind: 'person', erasedBy: 'erasure_request', erasedRef: requestId, streams: [expect.objectContaining({ streamId: `tip-${tipId}` })] });
+    const list = await until(
+      async () => ok(await t.request('GET', `/api/v1/privacy/erasure-requests?subjectRef=${subjectRef}`, { token: auditor })).body.items,
+      (items) => items.length === 2 && items.every((r: { status: string }) => r.status !== 'open'),
+    );
+    const byId = Object.fromEntries(list.map((r: { requestId: string }) => [r.requestId, r]));
+    expect(byId[requestId]).toMatchObject({ status: 'completed', daysRemaining: null, overdue: false, streams: [`tip-${tipId}`] });
+    expect(byId[early]).toMatchObject({ status: 'refused', refusalReason: 'investigation_ongoing' });
+
+    // Read models rebuilt through the admin route equal the live ones, and hold no trace of the identity.
+    await until(async () => ok(await t.request('GET', `/api/v1/cases/${caseId}/retention`, { token: custodian })).body.phase, (p) => p === 'closed');
+    const before = await readModelSnapshot(tipId, caseId, subjectRef, [early, requestId]);
+    const names: string[] = ok(await t.request('GET', '/api/v1/projections', { token: admin })).body.map((p: { name: string }) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['pii_subjects', 'erasure_requests', 'case_retention']));
+    for (const name of names) expect(ok(await t.request('POST', `/api/v1/projections/${name}/rebuild`, { token: admin })).body.table).toContain(name);
+    expect(await readModelSnapshot(tipId, caseId, subjectRef, [early, requestId])).toEqual(before);
+    const bytes = readModelBytes();
+    for (const marker of [REPORTER_NAME, REPORTER_PHONE]) expect(bytes.includes(marker)).toBe(false);
+    expect(bytes.includes('"enc":"v1"')).toBe(false);
+  });
+
+  it('refuses erasure of a subject held by a legal hold, with the reason recorded, until the hold is released', async () => {
+    const { tipId, caseId } = await tipWithCase(HELD_NAME);
+    await close(caseId);
+    const hold = ok(await t.request('POST', `/api/v1/cases/${caseId}/retention-holds`, { token: supervisor, body: { reason: 'civil suit filed by the accused agency' } }), 201);
+    const holdId = hold.body.assigned.holdId;
+    expect(hold.body.events.map((e: { type: string }) => e.type)).toEqual(['RetentionHoldPlaced']);
+    expect((await dataOf(`case-${caseId}`, 'RetentionHoldPlaced')).reason).toMatchObject({ sealed: true });
+    const status = ok(await t.request('GET', `/api/v1/cases/${caseId}/retention`, { token: auditor })).body;
+    expect(status).toMatchObject({ phase: 'closed', holds: [{ holdId }], keyShreddedAt: null });
+
+    const subjectRef = await reporterSubject(tipId);
+    const held = await requestErasure(subjectRef);
+    const refused = await t.request('POST', `/api/v1/privacy/erasure-requests/${held}/execute`, { token: custodian, body: {} });
+    expect({ status: refused.status, code: refused.body.code, reason: refused.body.reason }).toEqual({ status: 409, code: 'ERASURE.REFUSED', reason: 'legal_hold' });
+    expect(refused.body.blocks).toEqual([{ streamId: `tip-${tipId}`, reason: 'legal_hold', caseId }]);
+    expect(await dataOf(`erasure-${held}`, 'ErasureRequestRefused')).toMatchObject({ reason: 'legal_hold', subjectRef, streams: [`tip-${tipId}`] });
+    expect((await dataOf(`tip-${tipId}`, 'ReporterIdentityProvided')).identity).toMatchObject({ sealed: true });
+
+    // Only supervisors and custodians hold and release; a release needs the hold's id and a reason.
+    expect((await t.request('POST', `/api/v1/cases/${caseId}/retention-holds/${holdId}/release`, { token: investigator, body: { reason: 'x' } })).status).toBe(403);
+    expect((await t.request('POST', `/api/v1/cases/${caseId}/retention-holds/${holdId}/release`, { token: custodian, body: {} })).status).toBe(400);
+    ok(await t.request('POST', `/api/v1/cases/${caseId}/retention-holds/${holdId}/release`, { token: custodian, body: { reason: 'suit withdrawn' } }));
+    const released = await t.request('POST', `/api/v1/cases/${caseId}/retention-holds/${holdId}/release`, { token: custodian, body: { reason: 'again' } });
+    expect({ status: released.status, code: released.body.code }).toEqual({ status: 409, code: 'CASE.HOLD_NOT_FOUND' });
+
+    const later = await requestErasure(subjectRef);
+    expect(ok(await t.request('POST', `/api/v1/privacy/erasure-requests/${later}/execute`, { token: custodian, body: {} })).body.status).toBe('completed');
+    expect((await dataOf(`tip-${tipId}`, 'ReporterIdentityProvided')).identity).toEqual({ erased: true });
+  });
+
+  it('completes an execution that stopped between shredding the key and recording the proof', async () => {
+    const { tipId, caseId } = await tipWithCase('Marker-Crash-Reporter-5d3c');
+    await close(caseId);
+    const subjectRef = await reporterSubject(tipId);
+    const requestId = await requestErasure(subjectRef);
+    // The crash: the key is gone (shred comes first) but PersonalDataErased was never appended.
+    await t.app.get(KeyVault).shred(subjectRef);
+    expect((await history(`erasure-${requestId}`)).map((e) => e.type)).toEqual(['PersonalDataErasureRequested']);
+    // Meanwhile a hold was placed: it cannot bring the data back, so the erasure is completed, not refused.
+    ok(await t.request('POST', `/api/v1/cases/${caseId}/retention-holds`, { token: supervisor, body: { reason: 'placed after the shred' } }), 201);
+    const executed = ok(await t.request('POST', `/api/v1/privacy/erasure-requests/${requestId}/execute`, { token: custodian, body: {} }));
+    expect(executed.body).toMatchObject({ status: 'completed', alreadyErased: false, streams: [`tip-${tipId}`] });
+    expect((await history(`erasure-${requestId}`)).map((e) => e.type)).toEqual(['PersonalDataErasureRequested', 'PersonalDataErased']);
+  });
+
+  it('validates erasure requests: unknown subjects, bad grounds and future receipt dates are refused', async () => {
+    const unknown = await t.request('POST', '/api/v1/privacy/erasure-requests', { token: custodian, body: { subjectRef: '0190f1f4-0000-7000-8000-00000000dead', ground: 'objection', receivedAt: ago(1) } });
+    expect({ status: unknown.status, code: unknown.body.code }).toEqual({ status: 409, code: 'ERASURE.UNKNOWN_SUBJECT' });
+    const bad = await t.request('POST', '/api/v1/privacy/erasure-requests', { token: custodian, body: { subjectRef: 'not-a-uuid', ground: 'bored', receivedAt: 'soon' } });
+    expect(bad.status).toBe(400);
+    expect([...new Set(bad.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['ground', 'receivedAt', 'subjectRef']);
+    const { tipId } = await tipWithCase('Marker-Validation-1f2e');
+    const subjectRef = await reporterSubject(tipId);
+    const future = await t.request('POST', '/api/v1/privacy/erasure-requests', { token: custodian, body: { subjectRef, ground: 'objection', receivedAt: new Date(Date.now() + DAY_MS).toISOString() } });
+    expect({ status: future.status, code: future.body.code, field: future.body.errors?.[0]?.field }).toEqual({ status: 400, code: 'ERASURE.INVALID_FIELD', field: 'receivedAt' });
+    expect((await t.request('POST', '/api/v1/privacy/erasure-requests', { token: supervisor, body: { subjectRef, ground: 'objection', receivedAt: ago(1) } })).status).toBe(403);
+    expect((await t.request('POST', '/api/v1/privacy/erasure-requests/0190f1f4-0000-7000-8000-00000000beef/execute', { token: custodian, body: {} })).status).toBe(404);
+  });
+
+  it('the retention job destroys a closed case whose retention ended (case, tip and reporter keys), but not a held or recent one', async () => {
+    // Paper records of a case closed twelve years ago (withdrawn: kept 2 years by default), one held, one closed today.
+    const old = await tipWithCase(OLD_NAME, { at: ago(12 * 365), story: OLD_STORY });
+    ok(await t.request('POST', `/api/v1/cases/${old.caseId}/add-note`, { token: investigator, headers: { 'x-occurred-at': ago(12 * 365 - 1) }, body: { body: `${OLD_STORY} note` } }));
+    await close(old.caseId, ago(12 * 365 - 2));
+    const kept = await tipWithCase('Marker-Kept-Reporter-44aa', { at: ago(12 * 365) });
+    await close(kept.caseId, ago(12 * 365 - 2));
+    const hold = ok(await t.request('POST', `/api/v1/cases/${kept.caseId}/retention-holds`, { token: custodian, body: { reason: 'requested by the public prosecutor' } }), 201);
+    const recent = await tipWithCase('Marker-Recent-Reporter-77bb');
+    await close(recent.caseId);
+    const oldReporter = (await history(`tip-${old.tipId}`)).find((e) => e.type === 'ReporterIdentityProvided')!.data.subjectRef as string;
+
+    expect((await t.request('POST', '/api/v1/privacy/retention/run', { token: investigator, body: {} })).status).toBe(403);
+    const run = ok(await t.request('POST', '/api/v1/privacy/retention/run', { token: custodian, body: {} })).body;
+    expect(run.failed).toEqual([]);
+    const scheduled = Object.fromEntries(run.scheduled.map((s: { caseId: string }) => [s.caseId, s]));
+    for (const c of [old, kept, recent]) expect(scheduled[c.caseId]).toMatchObject({ policyCode: 'RET-2Y.withdrawn' });
+    expect(Date.parse(scheduled[recent.caseId].deleteAfter)).toBeGreaterThan(Date.now());
+    expect(run.shredded.filter((s: { caseId: string }) => [old.caseId, kept.caseId, recent.caseId].includes(s.caseId))).toEqual([
+      { caseId: old.caseId, streams: [`case-${old.caseId}`, `tip-${old.tipId}`].sort(), subjectRefs: [oldReporter] },
+    ]);
+    expect(run.held).toEqual(expect.arrayContaining([{ caseId: kept.caseId, holdIds: [hold.body.assigned.holdId] }]));
+
+    // The destroyed case: its free text, its tip's narrative and its reporter's identity read as erased.
+    const caseEvents = await history(`case-${old.caseId}`);
+    expect(caseEvents.find((e) => e.type === 'InternalNoteAdded')!.data.body).toEqual({ erased: true });
+    expect(caseEvents.at(-1)).toMatchObject({ type: 'CaseKeyShredded', data: { caseId: old.caseId, streams: [`case-${old.caseId}`, `tip-${old.tipId}`].sort(), subjectRefs: [oldReporter] } });
+    expect((await dataOf(`tip-${old.tipId}`, 'TipReceived')).narrative).toEqual({ erased: true });
+    expect((await dataOf(`tip-${old.tipId}`, 'ReporterIdentityProvided')).identity).toEqual({ erased: true });
+    expect(ok(await t.request('GET', `/api/v1/cases/${old.caseId}/retention`, { token: supervisor })).body).toMatchObject({ phase: 'closed', due: true, keyShreddedAt: run.now });
+    const note = await t.request('POST', `/api/v1/cases/${old.caseId}/add-note`, { token: investigator, body: { body: 'too late' } });
+    expect({ status: note.status, code: note.body.code }).toEqual({ status: 409, code: 'CASE.KEY_SHREDDED' });
+    // The held and the recent case keep their data.
+    expect((await dataOf(`tip-${kept.tipId}`, 'TipReceived')).narrative).toMatchObject({ sealed: true });
+    expect((await dataOf(`tip-${recent.tipId}`, 'ReporterIdentityProvided')).identity).toMatchObject({ sealed: true });
+    expect(ok(await t.request('GET', `/api/v1/cases/${kept.caseId}/retention`, { token: custodian })).body).toMatchObject({ due: true, keyShreddedAt: null, holds: [{ holdId: hold.body.assigned.holdId }] });
+    expect(ok(await t.request('GET', '/api/v1/verify', { token: auditor })).body.ok).toBe(true);
+
+    // The privacy read model records what the retention destroyed.
+    const subject = await until(async () => (await t.request('GET', `/api/v1/privacy/subjects/${oldReporter}`, { token: auditor })).body, (s) => s.erased === true);
+    expect(subject).toMatchObject({ erasedBy: 'retention', erasedRef: old.caseId });
+
+    // A second run destroys nothing more and schedules nothing again; the held case is still held.
+    const second = ok(await t.request('POST', '/api/v1/privacy/retention/run', { token: admin, body: {} })).body;
+    const ours = (list: Array<{ caseId: string }>) => list.filter((s) => [old.caseId, kept.caseId, recent.caseId].includes(s.caseId));
+    expect({ scheduled: ours(second.scheduled), shredded: ours(second.shredded), held: ours(second.held).map((h) => h.caseId) }).toEqual({ scheduled: [], shredded: [], held: [kept.caseId] });
+    const bytes = readModelBytes();
+    for (const marker of [OLD_NAME, OLD_STORY]) expect(bytes.includes(marker)).toBe(false);
+
+    // The same job from the operator's CLI, on the same data directory (the app keeps running).
+    const cli = async (...args: string[]) => JSON.parse((await exec(process.execPath, [CLI, ...args], { env: { ...process.env, CASETRAIL_DATA_DIR: t.dataDir, LOG_LEVEL: 'warn' }, timeout: 60_000 })).stdout);
+    const fromCli = await cli('retention', 'run');
+    expect({ shredded: ours(fromCli.shredded), held: ours(fromCli.held).map((h: { caseId: string }) => h.caseId), failed: fromCli.failed }).toEqual({ shredded: [], held: [kept.caseId], failed: [] });
+    // After restoring keys.sqlite from a backup, every erasure and destruction in the log is applied again.
+    const reapplied = await cli('retention', 'reapply-shreds');
+    expect(reapplied.shredded).toBeGreaterThanOrEqual(3); // this case's two streams and its reporter, plus the erasures above
+  });
+});

@@ -1,0 +1,351 @@
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserDirectory } from '#application';
+import { DOCS_CSP, HTTP_LIMITS } from '#http';
+import { ADMIN_PASSWORD, removeDataDir, startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * HTTP hardening of the running app: security headers (API and Swagger UI), no caching of API answers,
+ * CORS closed unless configured, connection limits, no stack traces in answers, security events in the
+ * log with one shape and no secrets, tokens revocable and accounts that can be disabled.
+ */
+
+const API_CSP = "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'";
+
+interface LogLine {
+  level: number;
+  time: string;
+  msg: string;
+  security?: boolean;
+  event?: string;
+  [key: string]: unknown;
+}
+
+/** Starts an app whose log goes to a file in its data directory. */
+async function appWithLogFile(env: Record<string, string> = {}): Promise<{ t: TestApp; logFile: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-hardening-'));
+  const logFile = join(dataDir, 'casetrail.log');
+  const t = await startTestApp({ CASETRAIL_LOG_FILE: logFile, LOG_LEVEL: 'info', ...env }, dataDir);
+  return { t, logFile };
+}
+
+/** The log lines so far (flushing the asynchronous file writer first). */
+async function readLog(t: TestApp, logFile: string): Promise<LogLine[]> {
+  const log = t.app.getHttpAdapter().getInstance().log as unknown as { flush: (cb: (error?: Error) => void) => void };
+  await new Promise<void>((resolve) => log.flush(() => resolve()));
+  if (!existsSync(logFile)) return [];
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LogLine);
+}
+
+/** Waits until the log has a line matching `predicate` (written asynchronously). */
+async function logged(t: TestApp, logFile: string, predicate: (line: LogLine) => boolean): Promise<LogLine> {
+  const end = Date.now() + 5000;
+  for (;;) {
+    const line = (await readLog(t, logFile)).find(predicate);
+    if (line) return line;
+    if (Date.now() > end) throw new Error('no such log line');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('HTTP hardening', () => {
+  let t: TestApp;
+  let logFile: string;
+
+  beforeAll(async () => {
+    ({ t, logFile } = await appWithLogFile());
+  });
+  afterAll(async () => {
+    await t.stop();
+    removeDataDir(t);
+  });
+
+  describe('security headers', () => {
+    it('gives every API answer a CSP that allows nothing, no referrer, no framing, no sniffing, no caching — and no HSTS outside production', async () => {
+      const admin = await t.adminToken();
+      for (const res of [await t.request('GET', '/api/v1/auth/me', { token: admin }), await t.request('GET', '/api/v1/auth/me'), await t.request('GET', '/api/v1/nowhere')]) {
+        expect(res.headers.get('content-security-policy')).toBe(API_CSP);
+        expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(res.headers.get('x-frame-options')).toBe('DENY');
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        expect(res.headers.get('strict-transport-security')).toBeNull();
+        expect(res.headers.get('x-powered-by')).toBeNull();
+      }
+      const health = await t.request('GET', '/health');
+      expect(health.status).toBe(200);
+      expect(health.headers.get('content-security-policy')).toBe(API_CSP);
+    });
+
+    it('lets Swagger UI load its own scripts and styles under its own CSP: every script is a same-origin file, styles may be inline', async () => {
+      const page = await fetch(`${t.url}/api/docs`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toBe(DOCS_CSP);
+      const html = await page.text();
+      const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+      expect(scripts.length).toBeGreaterThanOrEqual(3);
+      // script-src 'self' forbids inline scripts: the page must have none, and each file must load from here.
+      for (const [, attributes, body] of scripts) {
+        expect(body!.trim()).toBe('');
+        const src = /src=["']([^"']+)["']/.exec(attributes!)?.[1];
+        expect(src).toBeDefined();
+        expect(src).not.toMatch(/^(https?:)?\/\//);
+        const asset = await fetch(new URL(src!, `${t.url}/api/docs/`));
+        expect({ src, status: asset.status }).toEqual({ src, status: 200 });
+        expect(asset.headers.get('content-security-policy')).toBe(DOCS_CSP);
+      }
+      const css = /href=["']([^"']+\.css)["']/.exec(html)?.[1];
+      expect((await fetch(new URL(css!, `${t.url}/api/docs/`))).status).toBe(200);
+      // The JSON document is API output: the strict policy.
+      expect((await fetch(`${t.url}/api/docs-json`)).headers.get('content-security-policy')).toBe(API_CSP);
+    });
+
+    it('sends HSTS in production', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-hardening-prod-'));
+      const production = await startTestApp(
+        {
+          NODE_ENV: 'production',
+          CASETRAIL_MASTER_KEY: randomBytes(32).toString('base64'),
+          CASETRAIL_RECEIPT_PEPPER: randomBytes(32).toString('base64'),
+          CASETRAIL_PSEUDONYM_SECRET: randomBytes(32).toString('base64'),
+          CASETRAIL_ANCHOR_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+          CASETRAIL_ADMIN_PASSWORD: `prod-${randomBytes(12).toString('base64url')}`,
+          LOG_LEVEL: 'error',
+        },
+        dataDir,
+      );
+      try {
+        const res = await production.request('GET', '/health');
+        expect(res.status).toBe(200);
+        expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      } finally {
+        await production.stop();
+        removeDataDir(production);
+      }
+    });
+  });
+
+  describe('CORS', () => {
+    const preflight = (app: TestApp, origin: string) =>
+      fetch(`${app.url}/api/v1/tips`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+
+    it('is closed by default: no CORS headers on answers, preflights refused', async () => {
+      const res = await t.request('GET', '/api/v1/auth/me', { headers: { origin: 'https://portal.example.go.th' } });
+      expect(res.status).toBe(401);
+      expect([...res.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
+      const pre = await preflight(t, 'https://portal.example.go.th');
+      expect(pre.status).toBe(404);
+      expect([...pre.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    });
+
+    it('with CASETRAIL_CORS_ORIGINS, admits exactly the listed origins', async () => {
+      const cors = await startTestApp({ CASETRAIL_CORS_ORIGINS: 'https://portal.example.go.th, http://localhost:5173', LOG_LEVEL: 'error' });
+      try {
+        const pre = await preflight(cors, 'https://portal.example.go.th');
+        expect(pre.status).toBe(204);
+        expect(pre.headers.get('access-control-allow-origin')).toBe('https://portal.example.go.th');
+        expect(pre.headers.get('access-control-allow-methods')).toBe('GET, POST');
+        expect(pre.headers.get('access-control-allow-headers')).toContain('authorization');
+        expect(pre.headers.get('access-control-allow-credentials')).toBeNull();
+        const res = await cors.request('GET', '/api/v1/auth/me', { headers: { origin: 'http://localhost:5173' } });
+        expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+        expect(res.headers.get('access-control-expose-headers')).toContain('etag');
+        expect(res.headers.get('vary')).toMatch(/origin/i);
+        // Not listed: a look-alike, another port, a subdomain.
+        for (const origin of ['https://portal.example.go.th.evil.example', 'http://localhost:5174', 'https://x.portal.example.go.th', 'null']) {
+          const refused = await preflight(cors, origin);
+          expect({ origin, status: refused.status, allow: refused.headers.get('access-control-allow-origin') }).toEqual({ origin, status: 404, allow: null });
+          const answer = await cors.request('GET', '/api/v1/auth/me', { headers: { origin } });
+          expect({ origin, allow: answer.headers.get('access-control-allow-origin') }).toEqual({ origin, allow: null });
+        }
+      } finally {
+        await cors.stop();
+        removeDataDir(cors);
+      }
+    });
+  });
+
+  describe('limits', () => {
+    it('sets connection limits explicitly and refuses oversized headers and path parameters', async () => {
+      const server = t.app.getHttpServer() as Server;
+      expect({ requestTimeout: server.requestTimeout, headersTimeout: server.headersTimeout, keepAliveTimeout: server.keepAliveTimeout, timeout: server.timeout }).toEqual({
+        requestTimeout: HTTP_LIMITS.requestTimeout,
+        headersTimeout: HTTP_LIMITS.headersTimeout,
+        keepAliveTimeout: HTTP_LIMITS.keepAliveTimeout,
+        timeout: HTTP_LIMITS.connectionTimeout,
+      });
+      const admin = await t.adminToken();
+      const bigHeader = await t.request('GET', '/api/v1/auth/me', { token: admin, headers: { 'x-padding': 'x'.repeat(HTTP_LIMITS.maxHeaderSize) } });
+      expect(bigHeader.status).toBe(431);
+      const longUrl = await t.request('GET', `/api/v1/cases?q=${'y'.repeat(HTTP_LIMITS.maxHeaderSize)}`, { token: admin });
+      expect(longUrl.status).toBe(431);
+      const longParam = await t.request('GET', `/api/v1/streams/${'s'.repeat(HTTP_LIMITS.maxParamLength + 1)}/events`, { token: admin });
+      expect({ status: longParam.status, code: longParam.body.code }).toEqual({ status: 404, code: 'ROUTE.NOT_FOUND' });
+      expect(longParam.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(longParam.headers.get('content-security-policy')).toBe(API_CSP);
+      const fitting = await t.request('GET', `/api/v1/streams/${'s'.repeat(HTTP_LIMITS.maxParamLength)}/events`, { token: await t.tokenFor('auditor') });
+      expect(fitting.body.code).not.toBe('ROUTE.NOT_FOUND');
+    });
+  });
+
+  describe('errors', () => {
+    it('answers an unexpected failure with a generic 500 and an error id; the stack goes to the log only, without the quoted input', async () => {
+      const admin = await t.adminToken();
+      // The user directory fails the way a driver or parser does: its message quotes the input it choked on.
+      const users = t.app.get(UserDirectory);
+      const original = users.byId.bind(users);
+      users.byId = async () => {
+        throw new SyntaxError('Unexpected token \'S\', "Somchai-Marker-9e1" is not valid JSON');
+      };
+      let res;
+      try {
+        res = await t.request('GET', '/api/v1/auth/me', { token: admin });
+      } finally {
+        users.byId = original;
+      }
+      expect(res.status).toBe(500);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(Object.keys(res.body).sort()).toEqual(['code', 'detail', 'errorId', 'status', 'title', 'type']);
+      expect(res.body).toMatchObject({ status: 500, code: 'INTERNAL', detail: 'an unexpected error occurred; it has been logged', errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect(JSON.stringify(res.body)).not.toMatch(/SyntaxError|Somchai|\bat \w|\.ts:\d|\.js:\d/);
+
+      const line = await logged(t, logFile, (l) => l.errorId === res.body.errorId);
+      const err = line.err as { name: string; message: string; stack: string };
+      expect(line.level).toBe(50);
+      expect(err.name).toBe('SyntaxError');
+      expect(err.stack).toMatch(/\n\s+at /);
+      expect(JSON.stringify(line)).not.toContain('Somchai-Marker-9e1');
+      expect(line.reqId).toEqual(expect.any(String));
+    });
+  });
+
+  describe('security events in the log', () => {
+    const SHAPE = { security: true, outcome: expect.stringMatching(/^(success|failure)$/), route: expect.any(String), method: expect.any(String), requestId: expect.any(String), clientIp: expect.any(String), time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) };
+
+    it('logs failed and successful authentications and failed authorisations with one shape, never a token, password or username as typed', async () => {
+      const typedUsername = 'not.a.user-c3p0';
+      const wrongPassword = 'wrong-password-Zq91';
+      const unknown = await t.request('POST', '/api/v1/auth/login', { body: { username: typedUsername, password: wrongPassword } });
+      expect(unknown.status).toBe(401);
+      const wrong = await t.request('POST', '/api/v1/auth/login', { body: { username: 'admin', password: wrongPassword } });
+      expect(wrong.status).toBe(401);
+      const ok = await t.request('POST', '/api/v1/auth/login', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+      expect(ok.status).toBe(200);
+      const adminId: string = ok.body.user.userId;
+      const analyst = await t.tokenFor('analyst');
+      expect((await t.request('GET', '/api/v1/users', { token: analyst })).status).toBe(403);
+      expect((await t.request('GET', '/api/v1/users')).status).toBe(401);
+      expect((await t.request('GET', '/api/v1/users', { token: 'x'.repeat(43) })).status).toBe(401);
+      expect((await t.request('GET', '/api/v1/users', { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } })).status).toBe(401);
+
+      // Written in order: once the last one is there, all are.
+      await logged(t, logFile, (l) => l.reason === 'AUTH.MALFORMED_TOKEN');
+      const events = (await readLog(t, logFile)).filter((l) => l.security);
+      for (const event of events) expect(event).toMatchObject(SHAPE);
+      const find = (predicate: (l: LogLine) => boolean) => events.filter(predicate);
+
+      expect(find((l) => l.event === 'authn_failure' && l.route === '/api/v1/auth/login' && l.reason === 'AUTH.INVALID_CREDENTIALS' && l.userId === undefined)).toEqual([
+        expect.objectContaining({ method: 'POST', authMethod: 'password', unknownUsernameDigest: expect.stringMatching(/^[0-9a-f]{16}$/), level: 40 }),
+      ]);
+      expect(find((l) => l.event === 'authn_failure' && l.route === '/api/v1/auth/login' && l.userId === adminId)).toHaveLength(1);
+      expect(find((l) => l.event === 'authn_success' && l.userId === adminId).length).toBeGreaterThanOrEqual(1);
+      expect(find((l) => l.event === 'authz_failure' && l.route === '/api/v1/users')).toEqual([
+        expect.objectContaining({ route: '/api/v1/users', method: 'GET', reason: 'AUTH.ROLE_NOT_ALLOWED', status: 403, userId: expect.any(String), roles: ['analyst'] }),
+      ]);
+      expect(find((l) => l.event === 'authn_failure' && l.route === '/api/v1/users').map((l) => l.reason).sort()).toEqual(['AUTH.INVALID_TOKEN', 'AUTH.MALFORMED_TOKEN', 'AUTH.TOKEN_REQUIRED']);
+
+      const text = readFileSync(logFile, 'utf8');
+      for (const secret of [wrongPassword, ADMIN_PASSWORD, typedUsername, ok.body.token, analyst, 'YWRtaW46YWRtaW4=', 'x'.repeat(43)]) expect(text).not.toContain(secret);
+    });
+
+    it('logs refused input by field and rule, without the value', async () => {
+      const value = 'not-an-email-Marker-44k';
+      const admin = await t.adminToken();
+      const res = await t.request('POST', '/api/v1/users', { token: admin, body: { username: 'x', password: 'short', displayName: value, roles: ['nope'] } });
+      expect(res.status).toBe(400);
+      const line = await logged(t, logFile, (l) => l.event === 'input_rejected' && l.route === '/api/v1/users');
+      expect(line).toMatchObject({ ...SHAPE, reason: 'REQUEST.INVALID', status: 400, fields: expect.arrayContaining([{ field: 'roles', rule: expect.any(String) }]) });
+      expect(readFileSync(logFile, 'utf8')).not.toContain(value);
+    });
+  });
+
+  describe('token revocation and disabled accounts', () => {
+    async function newUser(username: string): Promise<{ userId: string; password: string; token: () => Promise<string> }> {
+      const password = `password-of-${username}`;
+      const created = await t.request('POST', '/api/v1/users', { token: await t.adminToken(), body: { username, password, displayName: username, roles: ['investigator'] } });
+      expect(created.status).toBe(201);
+      return {
+        userId: created.body.userId,
+        password,
+        token: async () => {
+          const login = await t.request('POST', '/api/v1/auth/login', { body: { username, password } });
+          expect(login.status).toBe(200);
+          return login.body.token as string;
+        },
+      };
+    }
+    const me = (token: string) => t.request('GET', '/api/v1/auth/me', { token });
+
+    it('revokes every token of a user at an admin’s request', async () => {
+      const user = await newUser('revoke.me');
+      const [first, second] = [await user.token(), await user.token()];
+      expect((await me(first)).status).toBe(200);
+      const revoked = await t.request('POST', `/api/v1/users/${user.userId}/revoke-tokens`, { token: await t.adminToken(), body: {} });
+      expect(revoked.status).toBe(204);
+      for (const token of [first, second]) expect({ status: (await me(token)).status, code: (await me(token)).body.code }).toEqual({ status: 401, code: 'AUTH.INVALID_TOKEN' });
+      // Logging in again works: revoking is not disabling.
+      expect((await me(await user.token())).status).toBe(200);
+      await logged(t, logFile, (l) => l.event === 'tokens_revoked' && l.targetUserId === user.userId && l.reason === 'admin');
+    });
+
+    it('disables an account: its tokens stop working and its logins are refused exactly like a wrong password, until enabled', async () => {
+      const user = await newUser('disable.me');
+      const token = await user.token();
+      const admin = await t.adminToken();
+      expect((await t.request('POST', `/api/v1/users/${user.userId}/disable`, { token: admin, body: {} })).status).toBe(204);
+      expect((await me(token)).status).toBe(401);
+      const refused = await t.request('POST', '/api/v1/auth/login', { body: { username: 'disable.me', password: user.password } });
+      const wrong = await t.request('POST', '/api/v1/auth/login', { body: { username: 'revoke.me', password: 'not-the-password' } });
+      expect(refused.status).toBe(401);
+      expect(refused.body).toEqual(wrong.body);
+      const listed = (await t.request('GET', '/api/v1/users', { token: admin })).body.find((u: { userId: string }) => u.userId === user.userId);
+      expect(listed.disabledAt).toEqual(expect.any(String));
+      await logged(t, logFile, (l) => l.event === 'authn_failure' && l.reason === 'AUTH.ACCOUNT_DISABLED' && l.userId === user.userId);
+      await logged(t, logFile, (l) => l.event === 'user_disabled' && l.targetUserId === user.userId);
+
+      expect((await t.request('POST', `/api/v1/users/${user.userId}/enable`, { token: admin, body: {} })).status).toBe(204);
+      expect((await me(await user.token())).status).toBe(200);
+    });
+
+    it('refuses an admin disabling themselves, an unknown user, and a malformed id', async () => {
+      const admin = await t.adminToken();
+      const adminId = (await me(admin)).body.userId;
+      const self = await t.request('POST', `/api/v1/users/${adminId}/disable`, { token: admin, body: {} });
+      expect({ status: self.status, code: self.body.code }).toEqual({ status: 409, code: 'USER.CANNOT_DISABLE_SELF' });
+      for (const route of ['disable', 'enable', 'revoke-tokens']) {
+        const missing = await t.request('POST', `/api/v1/users/${randomUUID()}/${route}`, { token: admin, body: {} });
+        expect({ route, status: missing.status, code: missing.body.code }).toEqual({ route, status: 404, code: 'USER.NOT_FOUND' });
+        const malformed = await t.request('POST', `/api/v1/users/nope/${route}`, { token: admin, body: {} });
+        expect({ route, status: malformed.status, field: malformed.body.errors?.[0]?.field }).toEqual({ route, status: 400, field: 'id' });
+      }
+    });
+  });
+
+  // Last: five failed logins from this client lock the client out of logins for 15 minutes.
+  describe('anti-automation', () => {
+    it('logs throttled logins as rate_limited', async () => {
+      let last;
+      for (let i = 0; i < 6; i++) last = await t.request('POST', '/api/v1/auth/login', { body: { username: 'brute.force', password: `guess-${i}-guess` } });
+      expect(last!.status).toBe(429);
+      const line = await logged(t, logFile, (l) => l.event === 'rate_limited' && l.route === '/api/v1/auth/login');
+      expect(line).toMatchObject({ security: true, outcome: 'failure', reason: 'AUTH.TOO_MANY_ATTEMPTS', level: 40 });
+    });
+  });
+});
