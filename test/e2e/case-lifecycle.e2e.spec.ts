@@ -30,14 +30,7 @@ describe('a case through its whole lifecycle over HTTP', () => {
   let supervisor2: Staff;
   let auditor: Staff;
 
-  async function staff(username: string, roles: Role[]): Promise<Staff> {
-    const password = `password-of-${username}`;
-    const created = await t.request('POST', '/api/v1/users', { token: await t.adminToken(), body: { username, password, displayName: username, roles, unitCode: 'PACC4-INV1' } });
-    expect(created.status).toBe(201);
-    const login = await t.request('POST', '/api/v1/auth/login', { body: { username, password } });
-    expect(login.status).toBe(200);
-    return { token: login.body.token, userId: login.body.user.userId };
-  }
+  const staff = (username: string, roles: Role[]): Promise<Staff> => t.createStaff(username, roles, { unitCode: 'PACC4-INV1' });
 
   beforeAll(async () => {
     t = await startTestApp();

@@ -64,13 +64,7 @@ describe('evidence files and reporter attachments over HTTP', () => {
   let tipId = '';
   let receipt = '';
 
-  async function staff(username: string, roles: Role[], unitCode: string): Promise<Staff> {
-    const password = `password-of-${username}`;
-    const created = await t.request('POST', '/api/v1/users', { token: await t.adminToken(), body: { username, password, displayName: username, roles, unitCode } });
-    expect(created.status).toBe(201);
-    const login = await t.request('POST', '/api/v1/auth/login', { body: { username, password } });
-    return { token: login.body.token, userId: login.body.user.userId };
-  }
+  const staff = (username: string, roles: Role[], unitCode: string): Promise<Staff> => t.createStaff(username, roles, { unitCode });
 
   async function send(method: string, path: string, token: string | undefined, body: FormData | string, headers: Record<string, string> = {}): Promise<HttpResult<any> & { bytes: Buffer }> {
     const response = await fetch(`${t.url}${path}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, body });

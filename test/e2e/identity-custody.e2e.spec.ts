@@ -37,14 +37,7 @@ describe('identity custody: pseudonyms, requests, grants, revocation and the acc
   let reporterSubject = '';
   const requests: Record<'denied' | 'granted' | 'own', string> = { denied: '', granted: '', own: '' };
 
-  async function staff(username: string, roles: Role[], unitCode: string): Promise<Staff> {
-    const password = `password-of-${username}`;
-    const created = await t.request('POST', '/api/v1/users', { token: admin, body: { username, password, displayName: username, roles, unitCode } });
-    expect(created.status).toBe(201);
-    const login = await t.request('POST', '/api/v1/auth/login', { body: { username, password } });
-    expect(login.status).toBe(200);
-    return { token: login.body.token, userId: login.body.user.userId };
-  }
+  const staff = (username: string, roles: Role[], unitCode: string): Promise<Staff> => t.createStaff(username, roles, { unitCode });
 
   /** Read-model routes follow the log within moments: ask again until the answer holds (or time runs out). */
   async function eventually(read: () => Promise<HttpResult>, holds: (res: HttpResult) => boolean): Promise<HttpResult> {

@@ -32,14 +32,7 @@ describe('officer queries and the audit log over HTTP', () => {
   let visitId = '';
   let activityId = '';
 
-  async function staff(username: string, roles: Role[], extra: { officeCode?: string; unitCode?: string } = {}): Promise<Staff> {
-    const password = `password-of-${username}`;
-    const created = await t.request('POST', '/api/v1/users', { token: await t.adminToken(), body: { username, password, displayName: username, roles, ...extra } });
-    expect(created.status).toBe(201);
-    const login = await t.request('POST', '/api/v1/auth/login', { body: { username, password } });
-    expect(login.status).toBe(200);
-    return { token: login.body.token, userId: login.body.user.userId };
-  }
+  const staff = (username: string, roles: Role[], extra: { officeCode?: string; unitCode?: string } = {}): Promise<Staff> => t.createStaff(username, roles, extra);
 
   async function ok(method: string, path: string, who: Staff, body?: unknown, at?: string): Promise<HttpResult> {
     const res = await t.request(method, path, { token: who.token, ...(body !== undefined ? { body } : {}), ...(at ? { headers: { 'x-occurred-at': at } } : {}) });

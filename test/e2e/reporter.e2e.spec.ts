@@ -42,14 +42,7 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function staffUser(t: TestApp, username: string, roles: Role[], unitCode = 'PACC4-INV1'): Promise<Staff> {
-  const password = `password-of-${username}`;
-  const created = await t.request('POST', '/api/v1/users', { token: await t.adminToken(), body: { username, password, displayName: username, roles, unitCode } });
-  expect(created.status).toBe(201);
-  const login = await t.request('POST', '/api/v1/auth/login', { body: { username, password } });
-  expect(login.status).toBe(200);
-  return { token: login.body.token, userId: login.body.user.userId };
-}
+const staffUser = (t: TestApp, username: string, roles: Role[], unitCode = 'PACC4-INV1'): Promise<Staff> => t.createStaff(username, roles, { unitCode });
 
 const session = (t: TestApp, receipt: string, tipNo?: string) => t.request('POST', '/api/v1/reporter/session', { body: { receipt, ...(tipNo ? { tipNo } : {}) } });
 const randomReceipt = () => Array.from({ length: 16 }, () => Math.floor(Math.random() * 10)).join('');

@@ -32,13 +32,7 @@ describe('trends over HTTP', () => {
   const ids: string[] = [];
   const numbers: string[] = [];
 
-  async function staff(username: string, roles: Role[]): Promise<Staff> {
-    const password = `password-of-${username}`;
-    const created = await t.request('POST', '/api/v1/users', { token: await t.adminToken(), body: { username, password, displayName: username, roles } });
-    expect(created.status).toBe(201);
-    const login = await t.request('POST', '/api/v1/auth/login', { body: { username, password } });
-    return { token: login.body.token, userId: login.body.user.userId };
-  }
+  const staff = (username: string, roles: Role[]): Promise<Staff> => t.createStaff(username, roles);
 
   async function post(who: Staff, path: string, body: Record<string, unknown>, at: string, expected = 200): Promise<HttpResult> {
     const res = await t.request('POST', `/api/v1${path}`, { token: who.token, body, headers: { 'x-occurred-at': at } });

@@ -14,6 +14,11 @@ export interface HttpResult<T = any> {
   body: T;
 }
 
+export interface StaffLogin {
+  token: string;
+  userId: string;
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   url: string;
@@ -21,6 +26,8 @@ export interface TestApp {
   request<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<HttpResult<T>>;
   /** Creates (once) and logs in a user with the given roles; returns a bearer token. */
   tokenFor(...roles: Role[]): Promise<string>;
+  /** Creates a named staff user (the admin must be able to) and logs them in; throws if either step fails. */
+  createStaff(username: string, roles: Role[], extra?: { unitCode?: string; officeCode?: string }): Promise<StaffLogin>;
   adminToken(): Promise<string>;
   stop(): Promise<void>;
   /** Stops the app and starts a new one on the same data directory. */
@@ -91,6 +98,14 @@ export async function startTestApp(env: Record<string, string> = {}, existingDat
       }
       tokens.set(key, token);
       return token;
+    },
+    async createStaff(username, roles, extra = {}) {
+      const password = `password-of-${username}`;
+      const created = await harness.request('POST', '/api/v1/users', { token: await harness.adminToken(), body: { username, password, displayName: username, roles, ...extra } });
+      if (created.status !== 201) throw new Error(`could not create ${username}: ${created.status} ${JSON.stringify(created.body)}`);
+      const login = await harness.request('POST', '/api/v1/auth/login', { body: { username, password } });
+      if (login.status !== 200) throw new Error(`login of ${username} failed: ${login.status}`);
+      return { token: login.body.token, userId: login.body.user.userId };
     },
     async stop() {
       await app.close();
