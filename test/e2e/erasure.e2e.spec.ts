@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KeyVault } from '#application';
@@ -31,20 +32,33 @@ describe('PDPA erasure and retention over HTTP', () => {
   let custodian: string;
   let auditor: string;
   let admin: string;
+  let logFile: string;
+  /** Named staff for the identity views: an investigator assigned to the case, an auditor cleared to open sealed content. */
+  let assignee: { token: string; userId: string };
+  let clearedAuditor: { token: string; userId: string };
 
   beforeAll(async () => {
-    t = await startTestApp({ CASETRAIL_ALLOW_BACKDATED_ENTRY: 'true' });
+    // Everything the app logs (debug level) goes to a file in the data directory, to be searched for identities.
+    const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-erasure-'));
+    logFile = join(dataDir, 'logs', 'casetrail.log');
+    t = await startTestApp({ CASETRAIL_ALLOW_BACKDATED_ENTRY: 'true', CASETRAIL_LOG_FILE: logFile, LOG_LEVEL: 'debug' }, dataDir);
     intake = await t.tokenFor('intake_officer');
     investigator = await t.tokenFor('investigator');
     supervisor = await t.tokenFor('supervisor');
     custodian = await t.tokenFor('custodian');
     auditor = await t.tokenFor('auditor');
     admin = await t.adminToken();
+    assignee = await t.createStaff('erasure.assignee', ['investigator'], { unitCode: 'PACC4-INV1' });
+    clearedAuditor = await t.createStaff('erasure.auditor.cleared', ['auditor']);
+    ok(await t.request('POST', `/api/v1/users/${clearedAuditor.userId}/clearances`, { token: admin, body: { clearance: 'audit_content', granted: true } }));
   });
   afterAll(async () => {
-    await t.stop();
+    await t.stop().catch(() => undefined);
     removeDataDir(t);
   });
+
+  /** The log file as written so far (pino writes asynchronously: what is flushed now; all of it once the app stopped). */
+  const logText = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
 
   /** Polls until `check` holds (read models follow the log by a batch); fails with the last value otherwise. */
   async function until<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
@@ -94,13 +108,40 @@ describe('PDPA erasure and retention over HTTP', () => {
     return res.body.requestId;
   }
 
+  /** Where the erased reporter's identity could be seen: the tip, its case, and the identity-access requests on it. */
+  interface IdentityScene {
+    tipId: string;
+    caseId: string;
+    /** A request granted to `assignee`. */
+    grantedRequestId: string;
+    /** A request (by a supervisor) still pending, so the custodian reviewing it is shown the identities. */
+    pendingRequestId: string;
+  }
+
   /**
-   * Every view that held the reporter's identity, read as the auditor and the custodian see it. The case
-   * content view and identity grants (another part of this issue) are to be added here: each must show
-   * `{erased: true}` in place of the identity once the request has been executed.
+   * Every view that shows the reporter's identity: the audit history (sealed, and opened by an auditor with
+   * the audit_content clearance), the case content of an investigator under a custodian grant, and the
+   * custodian's review of a pending request. Each shows `{erased: true}` in place of the identity once the
+   * erasure request has been executed.
    */
-  async function identityViews(tipId: string): Promise<Record<string, unknown>> {
-    return { tipHistory: await dataOf(`tip-${tipId}`, 'ReporterIdentityProvided') };
+  async function identityViews(scene: IdentityScene): Promise<Record<string, any>> {
+    const opened = ok(await t.request('GET', `/api/v1/streams/tip-${scene.tipId}/history?openContent=true`, { token: clearedAuditor.token })).body;
+    expect(opened.contentOpened).toBe(true);
+    const content = ok(await t.request('GET', `/api/v1/cases/${scene.caseId}/content`, { token: assignee.token })).body;
+    expect(content.identityGrant).toMatchObject({ requestId: scene.grantedRequestId });
+    const review = ok(await t.request('GET', `/api/v1/privacy/identity-requests/${scene.pendingRequestId}`, { token: custodian })).body;
+    expect(review.status).toBe('pending');
+    const granted = ok(await t.request('GET', `/api/v1/privacy/identity-requests/${scene.grantedRequestId}`, { token: custodian })).body;
+    expect(granted.status).toBe('granted');
+    const reporterIn = (tips: Array<{ tipId: string; reporter: Record<string, unknown> }>) => tips.find((tip) => tip.tipId === scene.tipId)!.reporter;
+    return {
+      tipHistory: await dataOf(`tip-${scene.tipId}`, 'ReporterIdentityProvided'),
+      tipHistoryOpened: opened.events.find((e: HistoryEvent) => e.type === 'ReporterIdentityProvided').data,
+      caseContent: reporterIn(content.tips),
+      custodianReview: reporterIn(review.reporters),
+      // Once decided, the request shows pseudonyms only (to keep in the scan of every identity view).
+      grantedRequest: granted,
+    };
   }
 
   /** Read models that mention the tip, the case or the subject (what a rebuild must reproduce exactly). */
@@ -124,8 +165,34 @@ describe('PDPA erasure and retention over HTTP', () => {
     const { tipId, caseId } = await tipWithCase(REPORTER_NAME);
     const subjectRef = await reporterSubject(tipId);
     expect(subjectRef).toMatch(/^[0-9a-f-]{36}$/);
-    // The identity is stored sealed under the reporter's own key.
-    expect((await identityViews(tipId)).tipHistory).toMatchObject({ identity: { sealed: true, kid: `${subjectRef}:1` } });
+
+    // 0. The identity is visible where it may be: an assigned investigator asks the custodian, who grants;
+    // a supervisor's request stays pending, so the custodian reviewing it sees the identity too.
+    ok(await t.request('POST', `/api/v1/cases/${caseId}/assign`, { token: supervisor, body: { assigneeUserId: assignee.userId, unitCode: 'PACC4-INV1', role: 'lead', reason: 'area lead' } }));
+    const grantedRequestId: string = ok(await t.request('POST', `/api/v1/cases/${caseId}/identity-access-requests`, { token: assignee.token, body: { motivation: 'the reporter is the only witness' } }), 201).body.id;
+    ok(await t.request('POST', `/api/v1/privacy/identity-requests/${grantedRequestId}/grant`, { token: custodian, body: { motivation: 'needed for the witness statement' } }));
+    const pendingRequestId: string = ok(await t.request('POST', `/api/v1/cases/${caseId}/identity-access-requests`, { token: supervisor, body: { motivation: 'to check a conflict of interest' } }), 201).body.id;
+    const scene: IdentityScene = { tipId, caseId, grantedRequestId, pendingRequestId };
+    const identity = { fullName: REPORTER_NAME, phone: REPORTER_PHONE };
+    const visible = await identityViews(scene);
+    // Stored sealed under the reporter's own key; opened to the cleared auditor, the grantee and the deciding custodian.
+    expect(visible.tipHistory).toMatchObject({ identity: { sealed: true, kid: `${subjectRef}:1` } });
+    expect(visible.tipHistoryOpened.identity).toEqual(identity);
+    expect(visible.caseContent).toMatchObject({ anonymity: 'identified', identity, grantRequestId: grantedRequestId });
+    expect(visible.custodianReview).toMatchObject({ anonymity: 'identified', identity });
+    expect(JSON.stringify(visible.grantedRequest)).not.toContain(REPORTER_NAME);
+    const pseudonym: string = visible.caseContent.pseudonym;
+    // Each opening was logged: the identity under the grant, the custodian's review, the auditor's opening.
+    const accessLog = async () => ok(await t.request('GET', `/api/v1/cases/${caseId}/access-log`, { token: auditor })).body.entries as Array<Record<string, any>>;
+    const tipAccessLog = async () => ok(await t.request('GET', `/api/v1/cases/${tipId}/access-log`, { token: auditor })).body.entries as Array<Record<string, any>>;
+    const loggedBefore = await accessLog();
+    const tipLoggedBefore = await tipAccessLog();
+    expect(loggedBefore.filter((e) => e.subjectRefs.includes(subjectRef)).map((e) => [e.view, e.viewerUserId])).toEqual([
+      ['reporter_identity', assignee.userId],
+      ['custodian_review', expect.any(String)],
+    ]);
+    expect(tipLoggedBefore.map((e) => [e.view, e.viewerUserId, e.subjectRefs.includes(subjectRef)])).toEqual([['audit_content', clearedAuditor.userId, true]]);
+    expect(JSON.stringify([loggedBefore, tipLoggedBefore])).not.toMatch(new RegExp(`${REPORTER_NAME}|${REPORTER_PHONE}`));
 
     // 1. The case is open: refused with investigation_ongoing, the refusal recorded first.
     const early = await requestErasure(subjectRef);
@@ -135,7 +202,9 @@ describe('PDPA erasure and retention over HTTP', () => {
     expect(refused.body.streams).toEqual([`tip-${tipId}`]);
     const refusal = await dataOf(`erasure-${early}`, 'ErasureRequestRefused');
     expect(refusal).toMatchObject({ reason: 'investigation_ongoing', streams: [`tip-${tipId}`], subjectRef });
-    expect((await identityViews(tipId)).tipHistory).toMatchObject({ identity: { sealed: true } });
+    const stillVisible = await identityViews(scene);
+    expect(stillVisible.tipHistory).toMatchObject({ identity: { sealed: true } });
+    expect(stillVisible.caseContent.identity).toEqual(identity);
     // A refused request is final.
     expect((await t.request('POST', `/api/v1/privacy/erasure-requests/${early}/execute`, { token: custodian, body: {} })).status).toBe(409);
 
@@ -151,11 +220,31 @@ describe('PDPA erasure and retention over HTTP', () => {
     expect(proof[1]!.data).toMatchObject({ requestId, subjectRef, method: 'crypto_shred', streams: [`tip-${tipId}`] });
     expect(JSON.stringify(proof)).not.toContain(REPORTER_NAME);
 
-    // The identity reads as erased; the rest of the tip (under the tip's own key) is untouched.
-    expect((await identityViews(tipId)).tipHistory).toMatchObject({ identity: { erased: true } });
+    // The identity reads as erased in every view that showed it; the rest of the tip (under the tip's own key) is untouched.
+    const erased = await identityViews(scene);
+    expect(erased.tipHistory).toMatchObject({ identity: { erased: true } });
+    expect(erased.tipHistoryOpened.identity).toEqual({ erased: true });
+    expect(erased.caseContent).toMatchObject({ pseudonym, anonymity: 'identified', identity: { erased: true }, grantRequestId: grantedRequestId });
+    expect(erased.custodianReview).toMatchObject({ pseudonym, anonymity: 'identified', identity: { erased: true } });
+    expect(JSON.stringify(erased)).not.toMatch(new RegExp(`${REPORTER_NAME}|${REPORTER_PHONE}`));
     expect((await dataOf(`tip-${tipId}`, 'TipReceived')).narrative).toMatchObject({ sealed: true });
-    // The log still verifies, and replays.
+    // The access log keeps every entry made before (ids, fields and times: no personal data), and records the new openings.
+    const loggedAfter = await accessLog();
+    const tipLoggedAfter = await tipAccessLog();
+    expect(loggedAfter.slice(0, loggedBefore.length)).toEqual(loggedBefore);
+    expect(tipLoggedAfter.slice(0, tipLoggedBefore.length)).toEqual(tipLoggedBefore);
+    expect(loggedAfter.length).toBeGreaterThan(loggedBefore.length);
+    expect(JSON.stringify([loggedAfter, tipLoggedAfter])).not.toMatch(new RegExp(`${REPORTER_NAME}|${REPORTER_PHONE}`));
+    const crossCase = await until(
+      async () => ok(await t.request('GET', `/api/v1/audit/access-log?subjectRef=${subjectRef}&view=reporter_identity`, { token: auditor })).body.items as Array<{ viewerUserId: string; grantRequestId: string }>,
+      (items) => items.length >= 1,
+    );
+    expect(crossCase[0]).toMatchObject({ viewerUserId: assignee.userId, grantRequestId: grantedRequestId });
+    // The log still verifies (the whole log, the tip's stream and the access-log stream), and replays.
     expect(ok(await t.request('GET', '/api/v1/verify', { token: auditor })).body.ok).toBe(true);
+    for (const streamId of [`tip-${tipId}`, `accesslog-${caseId}`, `accesslog-${tipId}`, `identityaccess-${grantedRequestId}`]) {
+      expect({ streamId, ok: ok(await t.request('GET', `/api/v1/streams/${streamId}/verify`, { token: auditor })).body.ok }).toEqual({ streamId, ok: true });
+    }
     expect(ok(await t.request('GET', `/api/v1/streams/tip-${tipId}/state`, { token: auditor })).status).toBe(200);
 
     // Executing again completes without changing anything (as after a crash between shred and event).
@@ -184,6 +273,12 @@ describe('PDPA erasure and retention over HTTP', () => {
     const bytes = readModelBytes();
     for (const marker of [REPORTER_NAME, REPORTER_PHONE]) expect(bytes.includes(marker)).toBe(false);
     expect(bytes.includes('"enc":"v1"')).toBe(false);
+
+    // The log (debug level) recorded the requests that opened the identity, and never the identity itself.
+    const log = await until(async () => logText(), (text) => text.includes(`/api/v1/privacy/erasure-requests/${requestId}/execute`));
+    expect(log).toContain(`"url":"/api/v1/cases/${caseId}/content"`);
+    expect(log).toContain(`"url":"/api/v1/privacy/identity-requests/${pendingRequestId}"`);
+    for (const marker of [REPORTER_NAME, REPORTER_PHONE]) expect({ marker, inLog: log.includes(marker) }).toEqual({ marker, inLog: false });
   });
 
   it('refuses erasure of a subject held by a legal hold, with the reason recorded, until the hold is released', async () => {
@@ -301,5 +396,15 @@ describe('PDPA erasure and retention over HTTP', () => {
     // After restoring keys.sqlite from a backup, every erasure and destruction in the log is applied again.
     const reapplied = await cli('retention', 'reapply-shreds');
     expect(reapplied.shredded).toBeGreaterThanOrEqual(3); // this case's two streams and its reporter, plus the erasures above
+  });
+
+  it('never wrote a reporter identity to the log file, once all of it is flushed (the app stopped)', async () => {
+    await t.stop();
+    const log = logText();
+    expect(log).toContain('"msg":"incoming request"');
+    expect(log).toContain('/execute"');
+    for (const marker of [REPORTER_NAME, REPORTER_PHONE, HELD_NAME, OLD_NAME, OLD_STORY, 'Marker-Crash-Reporter', 'Marker-Kept-Reporter', 'Marker-Recent-Reporter', 'Marker-Validation']) {
+      expect({ marker, inLog: log.includes(marker) }).toEqual({ marker, inLog: false });
+    }
   });
 });

@@ -9,9 +9,14 @@ import { removeDataDir, startTestApp, type HttpResult, type TestApp } from '../s
 
 /**
  * Personal data written through the API is never readable at rest: after a tip with an identified reporter
- * and a case with parties, casework and messages, no file under the data directory (event store, key vault,
- * read models, app database, their -wal/-shm files, the debug-level log) holds any marker in clear — checked
- * while the app runs (pages still in the WAL) and after it stopped. Positive controls show the scanner finds
+ * and a case with parties, casework and messages — and every place issue 5 added: reporter messages and an
+ * identity given later through a reporter session, a reporter attachment and an evidence file (names and
+ * bytes), evidence description, custody and its transfer, identity-access motivations, a legal hold reason,
+ * an erasure refusal detail — and after every read path that opens them (case content under a grant, the
+ * custodian's review, downloads, the message thread, opened audit histories), no file under the data
+ * directory (event store, key vault, read models, app database, their -wal/-shm files, evidence store, the
+ * debug-level log) holds any marker in clear — checked while the app runs (pages still in the WAL) and after
+ * it stopped. Positive controls show the scanner finds
  * markers in each form it claims to, in a plain file and in a SQLite WAL, so a zero is a real zero.
  */
 
@@ -36,6 +41,32 @@ const MARKERS = {
   note: 'NoteMarker-Cy75',
   question: 'QuestionMarker-Fa46',
   reply: 'ReplyMarker-Gm39',
+  // Issue 5: the reporter's follow-up, identity custody, erasure and retention, evidence files.
+  secondNarrative: 'SecondNarrativeMarker-Wq30',
+  reporterMessage: 'ReporterMessageMarker-Kd84',
+  reporterMessageThai: 'มาร์กเกอร์ข้อความผู้แจ้ง',
+  laterMessage: 'LaterMessageMarker-Rb16',
+  laterName: 'LaterIdentityMarker-Pn72',
+  laterNameThai: 'มาร์กเกอร์ตัวตนภายหลัง',
+  laterPhone: '83 417 6620',
+  laterEmail: 'later.marker.x8v3',
+  attachmentName: 'AttachNameMarker-Hv25',
+  attachmentContent: 'AttachContentMarker-Yc09',
+  attachmentContentThai: 'มาร์กเกอร์เนื้อหาไฟล์แนบ',
+  evidenceName: 'EvidenceNameMarker-Mz61',
+  evidenceDescription: 'EvidenceDescMarker-Ok38',
+  evidenceHolder: 'EvidenceHolderMarker-Tf47',
+  evidenceLocation: 'EvidenceLocMarker-Ba53',
+  evidenceContent: 'EvidenceContentMarker-Ql86',
+  evidenceContentThai: 'มาร์กเกอร์เนื้อหาพยานหลักฐาน',
+  transferHolder: 'TransferHolderMarker-Ej20',
+  transferLocation: 'TransferLocMarker-Vu94',
+  transferReason: 'TransferReasonMarker-Ix57',
+  accessMotivation: 'AccessMotivationMarker-Gp13',
+  grantMotivation: 'GrantMotivationMarker-Ws68',
+  holdReason: 'HoldReasonMarker-Nc42',
+  refusalDetail: 'RefusalDetailMarker-Lt79',
+  secondReply: 'SecondReplyMarker-Zu31',
 };
 const ALL_MARKERS = Object.values(MARKERS);
 
@@ -124,6 +155,21 @@ describe('no plaintext personal data at rest', () => {
   });
 
   it('finds none of the markers written through the API in any file of the data directory, running or stopped', async () => {
+    const send = async (path: string, token: string, body: FormData): Promise<HttpResult> => {
+      const response = await fetch(`${t.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body });
+      const text = await response.text();
+      const result = { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+      if (result.status >= 300) throw new Error(`POST ${path}: ${result.status} ${text}`);
+      return result;
+    };
+    const download = async (path: string, token: string): Promise<Buffer> => {
+      const response = await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${bytes.toString('utf8')}`);
+      return bytes;
+    };
+    const reporter = (token: string): Staff => ({ token, userId: 'reporter' });
+
     // A reporter, identified, on the public form.
     const tip = await ok('POST', '/api/v1/tips', undefined, {
       narrative: `${MARKERS.narrative} ${MARKERS.narrativeThai}: เจ้าหน้าที่เรียกรับเงินเพื่อออกใบอนุญาต`,
@@ -140,13 +186,27 @@ describe('no plaintext personal data at rest', () => {
       contactConsent: true,
     });
     const tipId: string = tip.body.tipId;
+    // A second reporter, anonymous at first, who tells the office who they are later, through their session.
+    const tip2 = await ok('POST', '/api/v1/tips', undefined, { narrative: `ผมเห็นการจ่ายเงินด้วย ${MARKERS.secondNarrative}`, provinceCode: 'TH-49' });
+    const tip2Id: string = tip2.body.tipId;
 
     const intake = await staff('rest.intake', ['intake_officer']);
     const supervisor = await staff('rest.sup', ['supervisor']);
     const investigator = await staff('rest.inv', ['investigator']);
+    const custodian = await staff('rest.cust', ['custodian']);
+    const auditor = await staff('rest.audit', ['auditor']);
 
-    // A case from the tip, through to casework.
-    const opened = await ok('POST', '/api/v1/cases', intake, { sourceTipIds: [tipId] });
+    // The reporters follow up with their receipts: messages, and the second one's identity.
+    const session1 = reporter((await ok('POST', '/api/v1/reporter/session', undefined, { receipt: tip.body.receipt })).body.token);
+    const session2 = reporter((await ok('POST', '/api/v1/reporter/session', undefined, { receipt: tip2.body.receipt })).body.token);
+    await ok('POST', '/api/v1/reporter/messages', session1, { body: `${MARKERS.reporterMessageThai} ${MARKERS.reporterMessage}` });
+    await ok('POST', '/api/v1/reporter/identity', session2, {
+      identity: { fullName: `${MARKERS.laterNameThai} ${MARKERS.laterName}`, phone: `+66 ${MARKERS.laterPhone}`, email: `${MARKERS.laterEmail}@example.org` },
+      contactConsent: true,
+    });
+
+    // A case from both tips, through to casework.
+    const opened = await ok('POST', '/api/v1/cases', intake, { sourceTipIds: [tipId, tip2Id] });
     const caseId: string = opened.body.id;
     const cmd = (route: string, who: Staff, body: Record<string, unknown> = {}) => ok('POST', `/api/v1/cases/${caseId}/${route}`, who, body);
     await cmd('classify', intake, { primaryCategory: 'BRIBERY', agencyType: 'local_administration', provinceCode: 'TH-49', jurisdiction: 'pacc', accusedRank: 'below_director', priority: 'normal' });
@@ -160,10 +220,87 @@ describe('no plaintext personal data at rest', () => {
     await cmd('add-note', investigator, { body: `บันทึกภายใน ${MARKERS.note}` });
     await ok('POST', `/api/v1/tips/${tipId}/reply`, investigator, { body: `ได้รับเรื่องแล้ว ${MARKERS.reply}` });
 
+    // The reporter answers with a file (name and content are personal data) and another message; staff reply.
+    const attachmentBytes = Buffer.from(`ใบเสร็จ ${MARKERS.attachmentContentThai}\n${MARKERS.attachmentContent}: 20,000 baht paid on 3 March\n`.repeat(8), 'utf8');
+    const attachmentForm = new FormData();
+    attachmentForm.append('file', new Blob([attachmentBytes], { type: 'text/plain' }), `${MARKERS.attachmentName} ใบเสร็จ.txt`);
+    const attachment = await send('/api/v1/reporter/attachments', session1.token, attachmentForm);
+    expect(attachment.status).toBe(201);
+    const attachmentId: string = attachment.body.attachmentId;
+    await ok('POST', '/api/v1/reporter/messages', session1, { body: `I attached the receipt. ${MARKERS.laterMessage}` });
+    await ok('POST', `/api/v1/tips/${tipId}/reply`, investigator, { body: `ขอบคุณ ${MARKERS.secondReply}` });
+
+    // Evidence: an uploaded file whose name, description, custody and bytes all carry markers; then a custody transfer.
+    const evidenceBytes = Buffer.from(`บันทึกถ้อยคำ ${MARKERS.evidenceContentThai}\n${MARKERS.evidenceContent} — statement of the clerk\n`.repeat(40), 'utf8');
+    const evidenceForm = new FormData();
+    evidenceForm.append('kind', 'document');
+    evidenceForm.append('source', 'agency');
+    evidenceForm.append('description', `สำเนาสัญญา ${MARKERS.evidenceDescription}`);
+    evidenceForm.append('custodyHolder', MARKERS.evidenceHolder);
+    evidenceForm.append('custodyLocation', MARKERS.evidenceLocation);
+    evidenceForm.append('file', new Blob([evidenceBytes], { type: 'text/plain' }), `${MARKERS.evidenceName} สัญญา.txt`);
+    const evidence = await send(`/api/v1/cases/${caseId}/evidence`, investigator.token, evidenceForm);
+    expect(evidence.body.file).toMatchObject({ byteLength: evidenceBytes.length, mediaType: 'text/plain; charset=utf-8' });
+    const evidenceId: string = evidence.body.evidenceId;
+    await ok('POST', `/api/v1/cases/${caseId}/evidence/${evidenceId}/custody-transfers`, investigator, {
+      to: { holder: MARKERS.transferHolder, location: MARKERS.transferLocation },
+      reason: MARKERS.transferReason,
+    });
+    await ok('POST', `/api/v1/cases/${caseId}/evidence/${evidenceId}/verify`, supervisor, {});
+
+    // Identity custody: a request with a motivation, the custodian's review (identities opened) and grant.
+    const asked = await ok('POST', `/api/v1/cases/${caseId}/identity-access-requests`, investigator, { motivation: MARKERS.accessMotivation });
+    const requestId: string = asked.body.id;
+    const review = await ok('GET', `/api/v1/privacy/identity-requests/${requestId}`, custodian);
+    expect(JSON.stringify(review.body)).toContain(MARKERS.laterName);
+    await ok('POST', `/api/v1/privacy/identity-requests/${requestId}/grant`, custodian, { motivation: MARKERS.grantMotivation });
+
+    // A legal hold with a reason; an erasure request for the first reporter, refused with a detail.
+    await ok('POST', `/api/v1/cases/${caseId}/retention-holds`, supervisor, { reason: MARKERS.holdReason });
+    await projectionsCaughtUp();
+    const subjects = await ok('GET', `/api/v1/privacy/subjects?stream=tip-${tipId}`, custodian);
+    const subjectRef: string = subjects.body.items.find((s: { kind: string }) => s.kind === 'person').subjectRef;
+    const erasure = await ok('POST', '/api/v1/privacy/erasure-requests', custodian, { subjectRef, ground: 'consent_withdrawn', receivedAt: new Date(Date.now() - 86_400_000).toISOString() });
+    const erasureId: string = erasure.body.requestId;
+    await ok('POST', `/api/v1/privacy/erasure-requests/${erasureId}/refuse`, custodian, { reason: 'legal_claim', detail: MARKERS.refusalDetail });
+
+    // Every read path that opens sealed data runs (so whatever it logs or caches is in the scan), and really opens it.
+    const content = await ok('GET', `/api/v1/cases/${caseId}/content`, investigator);
+    expect(JSON.stringify(content.body)).toEqual(expect.stringContaining(MARKERS.reporterName));
+    expect(JSON.stringify(content.body)).toEqual(expect.stringContaining(MARKERS.laterName));
+    expect(JSON.stringify(content.body)).toEqual(expect.stringContaining(MARKERS.evidenceDescription));
+    await ok('GET', `/api/v1/cases/${caseId}/content`, supervisor);
+    const messages = await ok('GET', `/api/v1/tips/${tipId}/messages`, investigator);
+    expect(JSON.stringify(messages.body)).toEqual(expect.stringContaining(MARKERS.laterMessage));
+    expect((await download(`/api/v1/cases/${caseId}/evidence/${evidenceId}/content`, investigator.token)).equals(evidenceBytes)).toBe(true);
+    expect((await download(`/api/v1/tips/${tipId}/attachments/${attachmentId}/content`, investigator.token)).equals(attachmentBytes)).toBe(true);
+    const mine = await ok('GET', '/api/v1/reporter/tip', session1);
+    expect(JSON.stringify(mine.body)).toEqual(expect.stringContaining(MARKERS.secondReply));
+    await ok('GET', `/api/v1/reporter/tips/${tip2Id}`, session2);
+    const decided = await ok('GET', `/api/v1/privacy/identity-requests/${requestId}`, custodian);
+    expect(decided.body.decision.motivation).toBe(MARKERS.grantMotivation);
+    await ok('GET', `/api/v1/privacy/identity-requests?status=all&caseId=${caseId}`, custodian);
+    await ok('GET', `/api/v1/privacy/erasure-requests/${erasureId}`, custodian);
+    await ok('GET', `/api/v1/privacy/erasure-requests?subjectRef=${subjectRef}`, auditor);
+    await ok('GET', `/api/v1/cases/${caseId}/retention`, supervisor);
+    // An auditor cleared to open sealed content reads every stream's history opened (the opening is logged).
+    await ok('POST', `/api/v1/users/${auditor.userId}/clearances`, { token: await t.adminToken(), userId: 'admin' }, { clearance: 'audit_content', granted: true });
+    const openedHistories: string[] = [];
+    for (const streamId of [`case-${caseId}`, `tip-${tipId}`, `tip-${tip2Id}`, `identityaccess-${requestId}`, `erasure-${erasureId}`]) {
+      openedHistories.push(JSON.stringify((await ok('GET', `/api/v1/streams/${streamId}/history?openContent=true`, auditor)).body));
+      await ok('GET', `/api/v1/streams/${streamId}/history`, auditor);
+    }
+    for (const marker of [MARKERS.transferReason, MARKERS.evidenceName, MARKERS.holdReason, MARKERS.attachmentName, MARKERS.laterPhone, MARKERS.accessMotivation, MARKERS.refusalDetail]) {
+      expect({ marker, opened: openedHistories.some((h) => h.includes(marker)) }).toEqual({ marker, opened: true });
+    }
+    await ok('GET', `/api/v1/cases/${caseId}/access-log`, auditor);
+    await ok('GET', `/api/v1/audit/access-log?caseId=${caseId}`, auditor);
+
     // The read side has everything, and staff have read it.
     await projectionsCaughtUp();
     await ok('GET', `/api/v1/cases/${caseId}`, investigator);
     await ok('GET', `/api/v1/tips/${tipId}`, intake);
+    await ok('GET', `/api/v1/tips/${tip2Id}`, intake);
 
     // Control in the same scan: staff usernames are not personal data of the case and are stored in clear
     // (app.sqlite), so the scan must find that one and nothing else.
@@ -173,6 +310,8 @@ describe('no plaintext personal data at rest', () => {
       expect(hits.filter((h) => h.marker === control).map((h) => h.file)).toEqual(expect.arrayContaining([expect.stringMatching(/^app\.sqlite/)]));
     };
     expect(readdirSync(dataDir).filter((f) => f.endsWith('-wal')).length).toBeGreaterThan(0);
+    // The evidence store holds the two files (encrypted), so the scan covered them.
+    expect(readdirSync(join(dataDir, 'evidence'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length).toBeGreaterThanOrEqual(2);
     onlyControl(await scanForPlaintext(dataDir, [...ALL_MARKERS, control]));
 
     await t.stop();
@@ -183,5 +322,8 @@ describe('no plaintext personal data at rest', () => {
     expect(log).toContain(caseId);
     expect(log).toContain('"msg":"incoming request"');
     expect(log).toContain('"event":"authn_success"');
+    for (const route of [`/api/v1/cases/${caseId}/evidence`, '/api/v1/reporter/attachments', `/api/v1/cases/${caseId}/content`, `/api/v1/privacy/identity-requests/${requestId}/grant`, `/api/v1/privacy/erasure-requests/${erasureId}/refuse`]) {
+      expect({ route, logged: log.includes(`"url":"${route}"`) }).toEqual({ route, logged: true });
+    }
   });
 });
