@@ -23,6 +23,7 @@ import { NoIdempotencyReplay, ReporterGuard } from './core/reporter-auth.js';
 import { TrendsController } from './routes/trends.controller.js';
 import { IdentityAccessRequestController, IdentityCustodyController, identityCustodyProviders } from './routes/identity-access.controller.js';
 import { CaseContentController } from './routes/case-content.controller.js';
+import { TipContentController } from './routes/tip-content.controller.js';
 import { AccessLogController, UserClearancesController } from './routes/access-log.controller.js';
 import { commandCollections } from './routes/collections.js';
 import { QUERY_CONTROLLERS } from './routes/queries/index.js';
@@ -43,7 +44,7 @@ export class HttpApiModule {
     return {
       module: HttpApiModule,
       imports: [CommandHandlingModule],
-      controllers: [HealthController, AuthController, UsersController, TipIntakeController, ReporterController, TipMessagesController, CaseOpenController, CrossStreamController, StreamsController, StreamAuditController, LogVerifyController, AnchorsController, TrendsController, ProjectionsController, IdentityAccessRequestController, IdentityCustodyController, CaseContentController, AccessLogController, UserClearancesController, PrivacyController, CaseRetentionController, EvidenceController, TipAttachmentsController, ReporterAttachmentsController, ...QUERY_CONTROLLERS, ...generated],
+      controllers: [HealthController, AuthController, UsersController, TipIntakeController, ReporterController, TipMessagesController, CaseOpenController, CrossStreamController, StreamsController, StreamAuditController, LogVerifyController, AnchorsController, TrendsController, ProjectionsController, IdentityAccessRequestController, IdentityCustodyController, CaseContentController, TipContentController, AccessLogController, UserClearancesController, PrivacyController, CaseRetentionController, EvidenceController, TipAttachmentsController, ReporterAttachmentsController, ...QUERY_CONTROLLERS, ...generated],
       providers: [
         { provide: AppConfig, useValue: config },
         caseAggregateProvider,

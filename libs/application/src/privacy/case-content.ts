@@ -18,6 +18,15 @@ export class CaseContentNotFoundError extends Error {
   }
 }
 
+/** The tip does not exist, or lies outside the viewer's reach: the two are answered alike. */
+export class TipContentNotFoundError extends Error {
+  readonly code = 'TIP.NOT_FOUND';
+  constructor() {
+    super('no tip with this id');
+    this.name = 'TipContentNotFoundError';
+  }
+}
+
 /** The access log could not be written: nothing sealed may be handed out. */
 export class AccessLogUnavailableError extends Error {
   readonly code = 'ACCESS_LOG.UNAVAILABLE';
@@ -295,6 +304,37 @@ export class CaseContentReader {
     return reporters;
   }
 
+  /**
+   * The tip content view, for screening a tip before (or without) a case: its narrative, alleged agency and
+   * files opened, the reporter under their pseudonym only (intake officers see an identity only while they
+   * register a contact-based complaint). Intake officers and supervisors of the tip's office may open it, and
+   * investigators who may open the case it became. Logged as `tip_content` in the access log of that case,
+   * or of the tip while it has none.
+   */
+  async readTipContent(tipId: string, viewer: ContentViewer, at: string): Promise<TipContent & { caseId: string | null }> {
+    const events = await this.store.readStream(`tip-${tipId}`);
+    const received = events.find((e) => e.type === 'TipReceived');
+    if (!received) throw new TipContentNotFoundError();
+    let caseId: string | null = null;
+    for (const event of events) {
+      const d = event.data as Json;
+      if ((event.type === 'TipAccepted' || event.type === 'TipMergedIntoCase') && typeof d.caseId === 'string') caseId = d.caseId;
+    }
+    if (!(await this.mayOpenTip(String((received.data as Json).officeCode), caseId, viewer))) throw new TipContentNotFoundError();
+    const reading = await this.readTip(tipId, { content: true, identity: false });
+    if (!reading) throw new TipContentNotFoundError();
+    const entry = entryFor(caseId ?? tipId, `tip-${tipId}`, 'tip_content', reading.content);
+    await this.log(entry ? [entry] : [], viewer, at);
+    return { ...reading.tip, caseId };
+  }
+
+  private async mayOpenTip(officeCode: string, caseId: string | null, viewer: ContentViewer): Promise<boolean> {
+    if (viewer.role === 'intake_officer' || viewer.role === 'supervisor') return viewer.principal.officeCode === officeCode;
+    if (viewer.role !== 'investigator' || caseId === null) return false;
+    const facts = caseFactsOf(caseId, await this.store.readStream(`case-${caseId}`));
+    return facts !== undefined && mayOpenCaseContent(facts, viewer);
+  }
+
   async log(entries: readonly AccessEntry[], viewer: ContentViewer, at: string): Promise<void> {
     if (entries.length === 0) return;
     try {
@@ -328,6 +368,12 @@ export class CaseContentReader {
       tip.narrative = data.narrative;
       if (data.allegedAgencyText !== undefined) tip.allegedAgencyText = data.allegedAgencyText;
       tip.attachments = Array.isArray(data.attachments) ? (data.attachments as Json[]) : [];
+      // Files the reporter added later, through their session: each file name is sealed in its own event.
+      for (const added of events.filter((e) => e.type === 'ReporterAttachmentAdded')) {
+        reading.content.push(...sealedOpenings(tipPersonalData, added.type, added.data));
+        const { tipId: _tipId, ...attachment } = await this.sealer.open(tipPersonalData, added.eventId, added.type, added.data);
+        tip.attachments.push({ ...attachment, addedAt: added.occurredAt });
+      }
     }
     if (open.identity && latestIdentity) {
       reading.identity = sealedOpenings(tipPersonalData, latestIdentity.type, latestIdentity.data);

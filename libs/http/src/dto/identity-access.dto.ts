@@ -111,6 +111,10 @@ export class TipContentDto {
   @ApiProperty({ type: ReporterViewDto }) reporter!: ReporterViewDto;
 }
 
+export class TipContentViewDto extends TipContentDto {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the case the tip became (accepted or merged), if any' }) caseId!: string | null;
+}
+
 const ITEMS = { type: 'array', items: { type: 'object', additionalProperties: true } } as const;
 
 export class CaseContentDto {

@@ -5,6 +5,7 @@ import {
   AccessLog,
   AccessLogUnavailableError,
   CaseContentNotFoundError,
+  TipContentNotFoundError,
   CaseContentReader,
   EventStore,
   IdentityAccessDirectory,
@@ -53,7 +54,7 @@ export const identityCustodyProviders: Provider[] = [
 
 /** Errors of the content readers as problem details: a case out of reach reads as missing; no log, no content. */
 export function contentProblem(error: unknown): unknown {
-  if (error instanceof CaseContentNotFoundError) return new ProblemError(problem(404, error.code, error.message));
+  if (error instanceof CaseContentNotFoundError || error instanceof TipContentNotFoundError) return new ProblemError(problem(404, error.code, error.message));
   if (error instanceof AccessLogUnavailableError) return new ProblemError(problem(503, error.code, error.message), { 'retry-after': '5' });
   return error;
 }
