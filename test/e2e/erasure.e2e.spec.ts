@@ -12,6 +12,8 @@ const REPORTER_PHONE = '081 555 0142';
 const HELD_NAME = 'Marker-Held-Reporter-0c7d';
 const OLD_NAME = 'Marker-Old-Reporter-93fa';
 const OLD_STORY = 'Marker-Old-Story-93fa';
+const DUE_NAME = 'Marker-Due-Reporter-2e8c';
+const DUE_STORY = 'Marker-Due-Story-2e8c';
 const DAY_MS = 86_400_000;
 const exec = promisify(execFile);
 const CLI = join(process.cwd(), 'dist/apps/cli/src/main.js');
@@ -41,7 +43,8 @@ describe('PDPA erasure and retention over HTTP', () => {
     // Everything the app logs (debug level) goes to a file in the data directory, to be searched for identities.
     const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-erasure-'));
     logFile = join(dataDir, 'logs', 'casetrail.log');
-    t = await startTestApp({ CASETRAIL_ALLOW_BACKDATED_ENTRY: 'true', CASETRAIL_LOG_FILE: logFile, LOG_LEVEL: 'debug' }, dataDir);
+    // Reporter access lasts ten years without use here, so a reporter of a case whose retention ended can still hold a session.
+    t = await startTestApp({ CASETRAIL_ALLOW_BACKDATED_ENTRY: 'true', CASETRAIL_LOG_FILE: logFile, LOG_LEVEL: 'debug', CASETRAIL_REPORTER_INACTIVITY_DAYS: '3650' }, dataDir);
     intake = await t.tokenFor('intake_officer');
     investigator = await t.tokenFor('investigator');
     supervisor = await t.tokenFor('supervisor');
@@ -80,12 +83,28 @@ describe('PDPA erasure and retention over HTTP', () => {
   const dataOf = async (streamId: string, type: string): Promise<Record<string, any>> => (await history(streamId)).find((e) => e.type === type)!.data;
 
   /** A reporter (public form, or an intake officer registering it, possibly backdated) and a case opened from the tip. */
-  async function tipWithCase(name: string, options: { at?: string; story?: string } = {}): Promise<{ tipId: string; caseId: string }> {
+  /**
+   * Makes the next shred of `ref` by the running app fail, as if the process stopped there (the record comes
+   * first, so what is left is a recorded erasure or destruction whose key still exists).
+   */
+  function crashAtShredOf(ref: string): () => void {
+    const vault = t.app.get(KeyVault);
+    const shred = vault.shred.bind(vault);
+    const restore = () => void (vault.shred = shred);
+    vault.shred = async (subjectRef: string) => {
+      if (subjectRef !== ref) return shred(subjectRef);
+      restore();
+      throw new Error('the process stopped');
+    };
+    return restore;
+  }
+
+  async function tipWithCase(name: string, options: { at?: string; story?: string } = {}): Promise<{ tipId: string; caseId: string; receipt: string }> {
     const headers: Record<string, string> = options.at ? { 'x-occurred-at': options.at } : {};
     const body = { narrative: options.story ?? 'a clerk asked for money to issue a permit', provinceCode: 'TH-49', identity: { fullName: name, phone: REPORTER_PHONE }, contactConsent: true };
     const tip = ok(await t.request('POST', '/api/v1/tips', options.at ? { token: intake, headers, body: { ...body, channel: 'walk_in' } } : { body }), 201);
     const opened = ok(await t.request('POST', '/api/v1/cases', { token: intake, headers, body: { sourceTipIds: [tip.body.tipId] } }), 201);
-    return { tipId: tip.body.tipId, caseId: opened.body.id };
+    return { tipId: tip.body.tipId, caseId: opened.body.id, receipt: tip.body.receipt };
   }
 
   /** Closes a registered case without a decision on the merits (the shortest lawful path). */
@@ -162,7 +181,7 @@ describe('PDPA erasure and retention over HTTP', () => {
   const readModelBytes = () => Buffer.concat(['read-models.sqlite', 'read-models.sqlite-wal'].map((f) => join(t.dataDir, f)).filter(existsSync).map((f) => readFileSync(f)));
 
   it('refuses while the investigation is open, erases the reporter once the case is closed, and every view shows it erased', async () => {
-    const { tipId, caseId } = await tipWithCase(REPORTER_NAME);
+    const { tipId, caseId, receipt } = await tipWithCase(REPORTER_NAME);
     const subjectRef = await reporterSubject(tipId);
     expect(subjectRef).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -187,11 +206,13 @@ describe('PDPA erasure and retention over HTTP', () => {
     const tipAccessLog = async () => ok(await t.request('GET', `/api/v1/cases/${tipId}/access-log`, { token: auditor })).body.entries as Array<Record<string, any>>;
     const loggedBefore = await accessLog();
     const tipLoggedBefore = await tipAccessLog();
+    // The auditor's opening of the tip goes to the log of the tip's case, its identity as an entry of its own.
     expect(loggedBefore.filter((e) => e.subjectRefs.includes(subjectRef)).map((e) => [e.view, e.viewerUserId])).toEqual([
+      ['reporter_identity', clearedAuditor.userId],
       ['reporter_identity', assignee.userId],
       ['custodian_review', expect.any(String)],
     ]);
-    expect(tipLoggedBefore.map((e) => [e.view, e.viewerUserId, e.subjectRefs.includes(subjectRef)])).toEqual([['audit_content', clearedAuditor.userId, true]]);
+    expect(tipLoggedBefore).toEqual([]);
     expect(JSON.stringify([loggedBefore, tipLoggedBefore])).not.toMatch(new RegExp(`${REPORTER_NAME}|${REPORTER_PHONE}`));
 
     // 1. The case is open: refused with investigation_ongoing, the refusal recorded first.
@@ -228,6 +249,15 @@ describe('PDPA erasure and retention over HTTP', () => {
     expect(erased.custodianReview).toMatchObject({ pseudonym, anonymity: 'identified', identity: { erased: true } });
     expect(JSON.stringify(erased)).not.toMatch(new RegExp(`${REPORTER_NAME}|${REPORTER_PHONE}`));
     expect((await dataOf(`tip-${tipId}`, 'TipReceived')).narrative).toMatchObject({ sealed: true });
+    // The reporter, still following the tip, sends their identity again: it can never be stored under the
+    // shredded key (410 Gone, not a 500; nothing appended), and the reporter is told so without an error id.
+    const reporterToken: string = ok(await t.request('POST', '/api/v1/reporter/session', { body: { receipt } })).body.token;
+    const tipVersion = (await history(`tip-${tipId}`)).length;
+    const resent = await t.request('POST', '/api/v1/reporter/identity', { token: reporterToken, body: { identity: { fullName: REPORTER_NAME, phone: REPORTER_PHONE }, contactConsent: true } });
+    expect({ status: resent.status, errorId: resent.body.errorId }).toEqual({ status: 410, errorId: undefined });
+    expect(resent.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(JSON.stringify(resent.body)).not.toContain(subjectRef);
+    expect((await history(`tip-${tipId}`)).length).toBe(tipVersion);
     // The access log keeps every entry made before (ids, fields and times: no personal data), and records the new openings.
     const loggedAfter = await accessLog();
     const tipLoggedAfter = await tipAccessLog();
@@ -237,12 +267,12 @@ describe('PDPA erasure and retention over HTTP', () => {
     expect(JSON.stringify([loggedAfter, tipLoggedAfter])).not.toMatch(new RegExp(`${REPORTER_NAME}|${REPORTER_PHONE}`));
     const crossCase = await until(
       async () => ok(await t.request('GET', `/api/v1/audit/access-log?subjectRef=${subjectRef}&view=reporter_identity`, { token: auditor })).body.items as Array<{ viewerUserId: string; grantRequestId: string }>,
-      (items) => items.length >= 1,
+      (items) => items.length >= 2,
     );
-    expect(crossCase[0]).toMatchObject({ viewerUserId: assignee.userId, grantRequestId: grantedRequestId });
+    expect(crossCase.slice(0, 2)).toEqual([expect.objectContaining({ viewerUserId: clearedAuditor.userId }), expect.objectContaining({ viewerUserId: assignee.userId, grantRequestId: grantedRequestId })]);
     // The log still verifies (the whole log, the tip's stream and the access-log stream), and replays.
     expect(ok(await t.request('GET', '/api/v1/verify', { token: auditor })).body.ok).toBe(true);
-    for (const streamId of [`tip-${tipId}`, `accesslog-${caseId}`, `accesslog-${tipId}`, `identityaccess-${grantedRequestId}`]) {
+    for (const streamId of [`tip-${tipId}`, `accesslog-${caseId}`, `identityaccess-${grantedRequestId}`]) {
       expect({ streamId, ok: ok(await t.request('GET', `/api/v1/streams/${streamId}/verify`, { token: auditor })).body.ok }).toEqual({ streamId, ok: true });
     }
     expect(ok(await t.request('GET', `/api/v1/streams/tip-${tipId}/state`, { token: auditor })).status).toBe(200);
@@ -311,15 +341,46 @@ describe('PDPA erasure and retention over HTTP', () => {
     expect((await dataOf(`tip-${tipId}`, 'ReporterIdentityProvided')).identity).toEqual({ erased: true });
   });
 
-  it('completes an execution that stopped between shredding the key and recording the proof', async () => {
+  it('records the erasure before shredding: an execution that stopped in between is finished by executing it again', async () => {
     const { tipId, caseId } = await tipWithCase('Marker-Crash-Reporter-5d3c');
     await close(caseId);
     const subjectRef = await reporterSubject(tipId);
     const requestId = await requestErasure(subjectRef);
-    // The crash: the key is gone (shred comes first) but PersonalDataErased was never appended.
+    // The crash: PersonalDataErased is recorded (the record comes first), the shred never happens.
+    const restore = crashAtShredOf(subjectRef);
+    try {
+      const crashed = await t.request('POST', `/api/v1/privacy/erasure-requests/${requestId}/execute`, { token: custodian, body: {} });
+      expect(crashed.status).toBe(500);
+    } finally {
+      restore();
+    }
+    expect((await history(`erasure-${requestId}`)).map((e) => e.type)).toEqual(['PersonalDataErasureRequested', 'PersonalDataErased']);
+    expect((await dataOf(`tip-${tipId}`, 'ReporterIdentityProvided')).identity).toMatchObject({ sealed: true });
+    // Meanwhile a hold is placed: the erasure was decided before it, so executing again finishes it, and records nothing more.
+    ok(await t.request('POST', `/api/v1/cases/${caseId}/retention-holds`, { token: supervisor, body: { reason: 'placed after the erasure was recorded' } }), 201);
+    const again = ok(await t.request('POST', `/api/v1/privacy/erasure-requests/${requestId}/execute`, { token: custodian, body: {} }));
+    expect(again.body).toMatchObject({ status: 'completed', alreadyErased: true, streams: [`tip-${tipId}`] });
+    expect((await dataOf(`tip-${tipId}`, 'ReporterIdentityProvided')).identity).toEqual({ erased: true });
+    expect((await history(`erasure-${requestId}`)).map((e) => e.type)).toEqual(['PersonalDataErasureRequested', 'PersonalDataErased']);
+  });
+
+  it('answers 410 KEY.SHREDDED to a staff reply on a tip whose key was shredded while its reporter access stayed open', async () => {
+    // As a tip destroyed by the retention job before it revoked reporter access is: the key is gone, the thread still open.
+    const { tipId } = await tipWithCase('Marker-Open-Thread-3b9e');
+    await t.app.get(KeyVault).shred(`tip-${tipId}`);
+    const before = (await history(`tip-${tipId}`)).length;
+    const reply = await t.request('POST', `/api/v1/tips/${tipId}/reply`, { token: supervisor, body: { body: 'we have your report' } });
+    expect({ status: reply.status, code: reply.body.code, errorId: reply.body.errorId }).toEqual({ status: 410, code: 'KEY.SHREDDED', errorId: undefined });
+    expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await history(`tip-${tipId}`)).length).toBe(before);
+  });
+
+  it('records the proof of a subject whose key is already gone (destroyed with a case), even under a hold', async () => {
+    const { tipId, caseId } = await tipWithCase('Marker-Gone-Reporter-71ad');
+    await close(caseId);
+    const subjectRef = await reporterSubject(tipId);
+    const requestId = await requestErasure(subjectRef);
     await t.app.get(KeyVault).shred(subjectRef);
-    expect((await history(`erasure-${requestId}`)).map((e) => e.type)).toEqual(['PersonalDataErasureRequested']);
-    // Meanwhile a hold was placed: it cannot bring the data back, so the erasure is completed, not refused.
     ok(await t.request('POST', `/api/v1/cases/${caseId}/retention-holds`, { token: supervisor, body: { reason: 'placed after the shred' } }), 201);
     const executed = ok(await t.request('POST', `/api/v1/privacy/erasure-requests/${requestId}/execute`, { token: custodian, body: {} }));
     expect(executed.body).toMatchObject({ status: 'completed', alreadyErased: false, streams: [`tip-${tipId}`] });
@@ -398,12 +459,52 @@ describe('PDPA erasure and retention over HTTP', () => {
     expect(reapplied.shredded).toBeGreaterThanOrEqual(3); // this case's two streams and its reporter, plus the erasures above
   });
 
+  it('the retention job records a destruction first, revokes the reporter access of the tips destroyed, and the next run finishes a run that stopped before the shreds', async () => {
+    // Closed three years ago (withdrawn: kept two); its reporter still follows the tip with a session.
+    const due = await tipWithCase(DUE_NAME, { at: ago(3 * 365), story: DUE_STORY });
+    await close(due.caseId, ago(3 * 365 - 2));
+    const dueReporter = (await history(`tip-${due.tipId}`)).find((e) => e.type === 'ReporterIdentityProvided')!.data.subjectRef as string;
+    const reporterToken: string = ok(await t.request('POST', '/api/v1/reporter/session', { body: { receipt: due.receipt } })).body.token;
+    ok(await t.request('GET', '/api/v1/reporter/tip', { token: reporterToken }));
+    const destroyed = { caseId: due.caseId, streams: [`case-${due.caseId}`, `tip-${due.tipId}`].sort(), subjectRefs: [dueReporter] };
+
+    // The run stops after the record and the reporter's key, before the tip's and the case's keys.
+    const restore = crashAtShredOf(`tip-${due.tipId}`);
+    let first: Record<string, any>;
+    try {
+      first = ok(await t.request('POST', '/api/v1/privacy/retention/run', { token: custodian, body: {} })).body;
+    } finally {
+      restore();
+    }
+    expect(first.failed).toEqual(expect.arrayContaining([{ caseId: due.caseId, error: 'Error' }]));
+    expect(first.shredded.filter((s: { caseId: string }) => s.caseId === due.caseId)).toEqual([]);
+    // The log already says destroyed; the vault is half way; the reporter's access is revoked and their session ends.
+    expect((await history(`case-${due.caseId}`)).at(-1)).toMatchObject({ type: 'CaseKeyShredded', data: destroyed });
+    const revoked = (await history(`tip-${due.tipId}`)).filter((e) => e.type === 'ReporterAccessRevoked');
+    expect(revoked.map((e) => e.data)).toEqual([{ tipId: due.tipId, reason: 'erasure' }]);
+    expect((await t.request('GET', '/api/v1/reporter/tip', { token: reporterToken })).status).toBe(401);
+    expect((await t.request('POST', '/api/v1/reporter/session', { body: { receipt: due.receipt } })).status).toBe(401);
+    expect((await dataOf(`tip-${due.tipId}`, 'ReporterIdentityProvided')).identity).toEqual({ erased: true });
+    expect((await dataOf(`tip-${due.tipId}`, 'TipReceived')).narrative).toMatchObject({ sealed: true });
+
+    // The next run finishes it (and records nothing more); a third finds nothing to do.
+    const second = ok(await t.request('POST', '/api/v1/privacy/retention/run', { token: admin, body: {} })).body;
+    expect(second.completed).toEqual(expect.arrayContaining([destroyed]));
+    expect(second.failed.filter((f: { caseId: string }) => f.caseId === due.caseId)).toEqual([]);
+    expect((await dataOf(`tip-${due.tipId}`, 'TipReceived')).narrative).toEqual({ erased: true });
+    expect((await history(`case-${due.caseId}`)).filter((e) => e.type === 'CaseKeyShredded')).toHaveLength(1);
+    expect((await history(`tip-${due.tipId}`)).filter((e) => e.type === 'ReporterAccessRevoked')).toHaveLength(1);
+    const third = ok(await t.request('POST', '/api/v1/privacy/retention/run', { token: custodian, body: {} })).body;
+    expect(third.completed.filter((c: { caseId: string }) => c.caseId === due.caseId)).toEqual([]);
+    expect(ok(await t.request('GET', '/api/v1/verify', { token: auditor })).body.ok).toBe(true);
+  });
+
   it('never wrote a reporter identity to the log file, once all of it is flushed (the app stopped)', async () => {
     await t.stop();
     const log = logText();
     expect(log).toContain('"msg":"incoming request"');
     expect(log).toContain('/execute"');
-    for (const marker of [REPORTER_NAME, REPORTER_PHONE, HELD_NAME, OLD_NAME, OLD_STORY, 'Marker-Crash-Reporter', 'Marker-Kept-Reporter', 'Marker-Recent-Reporter', 'Marker-Validation']) {
+    for (const marker of [REPORTER_NAME, REPORTER_PHONE, HELD_NAME, OLD_NAME, OLD_STORY, DUE_NAME, DUE_STORY, 'Marker-Crash-Reporter', 'Marker-Gone-Reporter', 'Marker-Open-Thread', 'Marker-Kept-Reporter', 'Marker-Recent-Reporter', 'Marker-Validation']) {
       expect({ marker, inLog: log.includes(marker) }).toEqual({ marker, inLog: false });
     }
   });

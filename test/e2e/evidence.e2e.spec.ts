@@ -148,9 +148,9 @@ describe('evidence files and reporter attachments over HTTP', () => {
     expect(res.headers.get('location')).toBe(`/api/v1/cases/${caseId}/evidence/${evidenceId}/content`);
 
     const event = await loggedEvent(evidenceId);
-    expect(event.data).toMatchObject({ sha256: sha256(document), byteLength: document.length, mediaType: 'application/pdf', kind: 'document', source: 'agency', collectedBy: investigator.userId });
+    expect(event.data).toMatchObject({ sha256: sha256(document), byteLength: document.length, mediaType: 'application/pdf', kind: 'document', source: 'agency' });
     expect(event.data.storageUri).toMatch(/^evidence:v1:[0-9a-f]{64}$/);
-    for (const sealed of [event.data.fileName, event.data.description, event.data.custody.holder, event.data.custody.location]) expect(sealed).toMatchObject({ enc: 'v1' });
+    for (const sealed of [event.data.fileName, event.data.description, event.data.collectedBy, event.data.custody.holder, event.data.custody.location]) expect(sealed).toMatchObject({ enc: 'v1' });
 
     const stored = readFileSync(pathOf(event.data.storageUri));
     expect(evidenceFiles()).toEqual([pathOf(event.data.storageUri)]);

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserDirectory } from '#application';
+import { EventStore, UserDirectory } from '#application';
+import { ConfigError, loadConfig } from '#config';
 import { DOCS_CSP, HTTP_LIMITS } from '#http';
 import { ADMIN_PASSWORD, removeDataDir, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -347,5 +348,115 @@ describe('HTTP hardening', () => {
       const line = await logged(t, logFile, (l) => l.event === 'rate_limited' && l.route === '/api/v1/auth/login');
       expect(line).toMatchObject({ security: true, outcome: 'failure', reason: 'AUTH.TOO_MANY_ATTEMPTS', level: 40 });
     });
+  });
+});
+
+/**
+ * A whistleblower's address must not be linkable to their tip through the log: on reporter routes no line —
+ * security event or Fastify's own request lines — carries the client address together with anything that
+ * leads to the tip (tip id or number, session id, or a request id that is also an event's correlation id).
+ * Behind a trusted proxy (CASETRAIL_TRUST_PROXY) the client address comes from X-Forwarded-For, so the
+ * throttles count per real client; the same header from anyone else is ignored (reporter.e2e.spec.ts).
+ */
+describe('reporters and the client address, behind a trusted proxy', () => {
+  let t: TestApp;
+  let logFile: string;
+  const session = (client: string, body: Record<string, unknown>) => t.request('POST', '/api/v1/reporter/session', { headers: { 'x-forwarded-for': client }, body });
+  const wrongReceipt = () => Array.from({ length: 16 }, () => Math.floor(Math.random() * 10)).join('');
+
+  beforeAll(async () => {
+    ({ t, logFile } = await appWithLogFile({ CASETRAIL_TRUST_PROXY: 'loopback' }));
+  });
+  afterAll(async () => {
+    await t.stop();
+    removeDataDir(t);
+  });
+
+  it('logs nothing on reporter routes that ties the client address to the tip', async () => {
+    const CLIENT = '192.0.2.77';
+    const from = { 'x-forwarded-for': CLIENT };
+    const submitted = await t.request('POST', '/api/v1/tips', { headers: from, body: { narrative: 'a report whose reporter must stay unlinkable' } });
+    expect(submitted.status).toBe(201);
+    const { tipId, tipNo, receipt } = submitted.body as { tipId: string; tipNo: string; receipt: string };
+
+    expect((await session(CLIENT, { receipt: wrongReceipt() })).status).toBe(401);
+    const opened = await session(CLIENT, { receipt, tipNo });
+    expect(opened.status).toBe(200);
+    const token = opened.body.token as string;
+    const as = (tok: string) => ({ token: tok, headers: from });
+    expect((await t.request('POST', '/api/v1/reporter/messages', { ...as(token), body: { body: 'more details' } })).status).toBe(201);
+    expect((await t.request('GET', '/api/v1/reporter/tip', as(token))).status).toBe(200);
+    expect((await t.request('GET', `/api/v1/reporter/tips/${tipId}`, as(token))).status).toBe(200);
+    expect((await t.request('POST', '/api/v1/reporter/identity', { ...as(token), body: { identity: { fullName: 'Somchai Unlinkable' }, contactConsent: true } })).status).toBe(200);
+    const rotated = await t.request('POST', '/api/v1/reporter/receipt/rotate', as(token));
+    expect(rotated.status).toBe(200);
+    expect((await t.request('POST', '/api/v1/reporter/session/end', as(rotated.body.token))).status).toBe(204);
+    expect((await t.request('GET', '/api/v1/reporter/tip', as(rotated.body.token))).status).toBe(401);
+    // Positive control: on a staff route the same client's address is logged (so the check below can fail).
+    expect((await t.request('POST', '/api/v1/auth/login', { headers: from, body: { username: 'nobody.here', password: 'not-a-password' } })).status).toBe(401);
+    const control = await logged(t, logFile, (l) => l.event === 'authn_failure' && l.route === '/api/v1/auth/login' && l.clientIp === CLIENT);
+    expect(control.clientIp).toBe(CLIENT);
+
+    const lines = await readLog(t, logFile);
+    const onReporterRoute = (l: LogLine) => [(l.req as { url?: string } | undefined)?.url, l.route].some((u) => typeof u === 'string' && u.startsWith('/api/v1/reporter'));
+    const reqIds = new Set(lines.filter(onReporterRoute).map((l) => l.reqId as string));
+    expect(reqIds.size).toBe(9);
+    const reporterLines = lines.filter((l) => reqIds.has(l.reqId as string));
+    // Fastify's own lines, and the security events, are all there …
+    expect(reporterLines.filter((l) => l.msg === 'incoming request')).toHaveLength(9);
+    expect(reporterLines.filter((l) => l.msg === 'request completed')).toHaveLength(9);
+    const security = reporterLines.filter((l) => l.security);
+    expect(security.map((l) => [l.event, l.reason ?? null])).toEqual([
+      ['authn_failure', 'REPORTER.INVALID_RECEIPT'],
+      ['authn_success', null],
+      ['tokens_revoked', 'RECEIPT_ROTATED'],
+      ['token_revoked', null],
+      ['authn_failure', 'AUTH.INVALID_TOKEN'],
+    ]);
+    // … and none holds the address, the tip, or a session or request id.
+    for (const line of reporterLines) {
+      const text = JSON.stringify(line);
+      for (const linking of [CLIENT, tipId, tipNo]) expect({ line: line.msg, linking, found: text.includes(linking) }).toEqual({ line: line.msg, linking, found: false });
+      for (const key of ['clientIp', 'requestId', 'sessionId', 'tipId', 'tipNo', 'remoteAddress']) expect({ line: line.msg, key, present: key in line }).toEqual({ line: line.msg, key, present: false });
+    }
+    expect(reporterLines.find((l) => l.msg === 'incoming request' && (l.req as { url: string }).url.startsWith('/api/v1/reporter/tips/'))!.req).toMatchObject({ url: '/api/v1/reporter/tips/:tipId' });
+    // The address is replaced by a tag that groups one client's attempts (keyed, rotating daily, not reversible offline).
+    const tags = new Set(security.map((l) => l.clientTag));
+    expect(tags.size).toBe(1);
+    expect([...tags][0]).toMatch(/^[0-9a-f]{16}$/);
+    // The request ids of reporter requests are nowhere in the event store: reporter commands correlate on their own.
+    const store = t.app.get(EventStore);
+    const events = [...(await store.readStream(`tip-${tipId}`)), ...(await store.readStream(`accesslog-${tipId}`))];
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['ReporterMessagePosted', 'ReporterIdentityProvided', 'ReceiptRotated', 'SealedContentOpened']));
+    for (const event of events) {
+      expect({ type: event.type, linked: reqIds.has(event.correlationId) || reqIds.has(event.causationId) }).toEqual({ type: event.type, linked: false });
+    }
+  });
+
+  it('counts wrong receipts per forwarded client: one client throttled does not lock out another', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await session('198.51.100.1', { receipt: wrongReceipt() })).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect((await session('198.51.100.2', { receipt: wrongReceipt() })).status).toBe(401);
+    expect((await session('198.51.100.1', { receipt: wrongReceipt() })).status).toBe(429);
+    const line = await logged(t, logFile, (l) => l.event === 'rate_limited' && l.route === '/api/v1/reporter/session');
+    expect(line.clientTag).toMatch(/^[0-9a-f]{16}$/);
+    expect(line.clientIp).toBeUndefined();
+  });
+
+  it('counts a burst of concurrent wrong receipts before checking any: only the free attempts are checked', async () => {
+    const answers = await Promise.all(Array.from({ length: 30 }, () => session('203.0.113.30', { receipt: wrongReceipt() })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(27);
+  });
+
+  it('refuses a CASETRAIL_TRUST_PROXY that would trust everyone, or a hop count', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-trust-proxy-'));
+    for (const value of ['true', '*', '2', '0.0.0.0/0', '::/0', '10.0.0.0/33', 'proxy.example']) {
+      expect(() => loadConfig({ CASETRAIL_DATA_DIR: dataDir, CASETRAIL_TRUST_PROXY: value })).toThrow(ConfigError);
+    }
+    expect(loadConfig({ CASETRAIL_DATA_DIR: dataDir, CASETRAIL_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,loopback' }).trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16', 'loopback']);
+    expect(loadConfig({ CASETRAIL_DATA_DIR: dataDir }).trustProxy).toBeUndefined();
   });
 });

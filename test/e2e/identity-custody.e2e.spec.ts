@@ -310,10 +310,22 @@ describe('identity custody: pseudonyms, requests, grants, revocation and the acc
     // Another auditor without the clearance is still refused.
     expect((await t.request('GET', `/api/v1/streams/tip-${tipId}/history?openContent=true`, { token: plainAuditor.token })).status).toBe(403);
 
-    const log = await t.request('GET', `/api/v1/cases/${tipId}/access-log`, { token: auditor.token });
-    expect(log.body.entries.map((e: { view: string; viewerUserId: string; streamId: string }) => [e.view, e.viewerUserId, e.streamId])).toEqual([['audit_content', auditor.userId, `tip-${tipId}`]]);
-    expect(log.body.entries[0].fields).toEqual(['ReporterIdentityProvided.identity', 'TipReceived.narrative']);
-    expect(log.body.entries[0].subjectRefs).toEqual([reporterSubject, `tip-${tipId}`].sort());
+    // The opening goes to the log of the case the tip became (not of the tip), and the identity is an entry of its
+    // own, so that "who saw this reporter's identity" finds the auditor as well.
+    expect((await t.request('GET', `/api/v1/cases/${tipId}/access-log`, { token: auditor.token })).body.entries).toEqual([]);
+    const audited = (await caseLog()).filter((e) => e.viewerUserId === auditor.userId);
+    expect(audited.map((e) => [e.view, e.streamId, e.fields, e.subjectRefs, e.role])).toEqual([
+      ['audit_content', `tip-${tipId}`, ['TipReceived.narrative'], [`tip-${tipId}`], 'auditor'],
+      ['reporter_identity', `tip-${tipId}`, ['ReporterIdentityProvided.identity'], [reporterSubject], 'auditor'],
+    ]);
+    const whoSaw = await eventually(
+      () => t.request('GET', `/api/v1/audit/access-log?subjectRef=${reporterSubject}&view=reporter_identity`, { token: auditor.token }),
+      (r) => r.body.items?.some((i: { viewerUserId: string }) => i.viewerUserId === auditor.userId),
+    );
+    expect(whoSaw.body.items.map((i: { viewerUserId: string; logId: string; grantRequestId: string | null }) => [i.viewerUserId, i.logId, i.grantRequestId])).toEqual([
+      [investigator.userId, caseId, requests.granted],
+      [auditor.userId, caseId, null],
+    ]);
 
     // Withdrawn: refused again.
     const withdrawn = await t.request('POST', `/api/v1/users/${auditor.userId}/clearances`, { token: admin, body: { clearance: 'audit_content', granted: false } });

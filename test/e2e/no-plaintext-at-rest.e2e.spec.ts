@@ -11,7 +11,7 @@ import { removeDataDir, startTestApp, type HttpResult, type TestApp } from '../s
  * Personal data written through the API is never readable at rest: after a tip with an identified reporter
  * and a case with parties, casework and messages — and every place issue 5 added: reporter messages and an
  * identity given later through a reporter session, a reporter attachment and an evidence file (names and
- * bytes), evidence description, custody and its transfer, identity-access motivations, a legal hold reason,
+ * bytes), evidence description, who collected it (upload and JSON), custody and its transfer, identity-access motivations, a legal hold reason,
  * an erasure refusal detail — and after every read path that opens them (case content under a grant, the
  * custodian's review, downloads, the message thread, opened audit histories), no file under the data
  * directory (event store, key vault, read models, app database, their -wal/-shm files, evidence store, the
@@ -57,6 +57,9 @@ const MARKERS = {
   evidenceDescription: 'EvidenceDescMarker-Ok38',
   evidenceHolder: 'EvidenceHolderMarker-Tf47',
   evidenceLocation: 'EvidenceLocMarker-Ba53',
+  evidenceCollector: 'EvidenceCollectorMarker-Rk28',
+  loggedCollector: 'LoggedCollectorMarker-Hd65',
+  loggedDescription: 'LoggedDescMarker-Vy04',
   evidenceContent: 'EvidenceContentMarker-Ql86',
   evidenceContentThai: 'มาร์กเกอร์เนื้อหาพยานหลักฐาน',
   transferHolder: 'TransferHolderMarker-Ej20',
@@ -238,6 +241,7 @@ describe('no plaintext personal data at rest', () => {
     evidenceForm.append('description', `สำเนาสัญญา ${MARKERS.evidenceDescription}`);
     evidenceForm.append('custodyHolder', MARKERS.evidenceHolder);
     evidenceForm.append('custodyLocation', MARKERS.evidenceLocation);
+    evidenceForm.append('collectedBy', `ร.ต.อ. ${MARKERS.evidenceCollector}`);
     evidenceForm.append('file', new Blob([evidenceBytes], { type: 'text/plain' }), `${MARKERS.evidenceName} สัญญา.txt`);
     const evidence = await send(`/api/v1/cases/${caseId}/evidence`, investigator.token, evidenceForm);
     expect(evidence.body.file).toMatchObject({ byteLength: evidenceBytes.length, mediaType: 'text/plain; charset=utf-8' });
@@ -247,6 +251,19 @@ describe('no plaintext personal data at rest', () => {
       reason: MARKERS.transferReason,
     });
     await ok('POST', `/api/v1/cases/${caseId}/evidence/${evidenceId}/verify`, supervisor, {});
+    // An item logged without a file (JSON), collected by someone named in free text.
+    await cmd('log-evidence', investigator, {
+      kind: 'physical_item',
+      sha256: 'ab'.repeat(32),
+      byteLength: 0,
+      mediaType: 'application/octet-stream',
+      storageUri: 'external:archive-shelf-7',
+      collectedAt: new Date(Date.now() - 7_200_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      collectedBy: `จ.ส.ต. ${MARKERS.loggedCollector}`,
+      source: 'agency',
+      description: `ซองเอกสาร ${MARKERS.loggedDescription}`,
+      custody: { holder: 'evidence room', location: 'safe 2' },
+    });
 
     // Identity custody: a request with a motivation, the custodian's review (identities opened) and grant.
     const asked = await ok('POST', `/api/v1/cases/${caseId}/identity-access-requests`, investigator, { motivation: MARKERS.accessMotivation });
@@ -290,7 +307,7 @@ describe('no plaintext personal data at rest', () => {
       openedHistories.push(JSON.stringify((await ok('GET', `/api/v1/streams/${streamId}/history?openContent=true`, auditor)).body));
       await ok('GET', `/api/v1/streams/${streamId}/history`, auditor);
     }
-    for (const marker of [MARKERS.transferReason, MARKERS.evidenceName, MARKERS.holdReason, MARKERS.attachmentName, MARKERS.laterPhone, MARKERS.accessMotivation, MARKERS.refusalDetail]) {
+    for (const marker of [MARKERS.transferReason, MARKERS.evidenceName, MARKERS.evidenceCollector, MARKERS.loggedCollector, MARKERS.holdReason, MARKERS.attachmentName, MARKERS.laterPhone, MARKERS.accessMotivation, MARKERS.refusalDetail]) {
       expect({ marker, opened: openedHistories.some((h) => h.includes(marker)) }).toEqual({ marker, opened: true });
     }
     await ok('GET', `/api/v1/cases/${caseId}/access-log`, auditor);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AccessLog } from '#application';
+import { AccessLog, EventStore, KeyVault } from '#application';
 import type { Role } from '#domain';
 import { removeDataDir, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
 
@@ -176,6 +176,35 @@ describe('reporter follow-up with the receipt', () => {
     for (const change of mine.stages) expect(Number.isNaN(Date.parse(change.at))).toBe(false);
   });
 
+  it('a reporter reading their own thread is logged: view reporter_messages, actor kind reporter, no user id, nothing of the client', async () => {
+    const log = t.app.get(AccessLog);
+    const before = (await log.list(caseId)).length;
+    const mine = await view();
+    expect(mine.thread.length).toBeGreaterThan(0);
+    const entries = (await log.list(caseId)).slice(before);
+    // One reading, one batch: what was opened of the tip (thread) and of its case (question, outcome statement).
+    expect(entries.map((e) => [e.streamId, e.view, e.viewerKind, e.viewerUserId, e.role, e.fields])).toEqual([
+      [`tip-${tipA.tipId}`, 'reporter_messages', 'reporter', '', '', ['ReporterMessagePosted.body', 'ReporterReplyPosted.body']],
+      [`case-${caseId}`, 'reporter_messages', 'reporter', '', '', ['ClosureProposed.publicOutcomeStatement', 'ReporterInfoRequested.question']],
+    ]);
+    expect(entries.map((e) => e.subjectRefs)).toEqual([[`tip-${tipA.tipId}`], [`case-${caseId}`]]);
+    const stored = (await t.app.get(EventStore).readStream(`accesslog-${caseId}`)).filter((e) => entries.some((entry) => entry.eventId === e.eventId));
+    expect(stored).toHaveLength(2);
+    for (const event of stored) {
+      expect(event.actor).toEqual({ kind: 'reporter' });
+      expect(Object.keys(event.data as object).sort()).toEqual(['fields', 'streamId', 'subjectRefs', 'view', 'viewerKind']);
+      // Its own correlation, not the request's.
+      expect(event.correlationId).toBe(stored[0]!.eventId);
+    }
+    expect(JSON.stringify(entries)).not.toContain('Marker');
+    // The tip id spelled out: the same reading, logged the same way.
+    expect((await t.request('GET', `/api/v1/reporter/tips/${tipA.tipId}`, { token })).status).toBe(200);
+    expect((await log.list(caseId)).slice(before + 2).map((e) => [e.streamId, e.viewerKind])).toEqual([
+      [`tip-${tipA.tipId}`, 'reporter'],
+      [`case-${caseId}`, 'reporter'],
+    ]);
+  });
+
   it('a message after closure reaches the assignee’s queue as new activity; staff reading it is logged', async () => {
     const investigatorQueue = () => t.request('GET', '/api/v1/cases?newReporterActivity=true', { token: investigator.token });
     // The question was asked after the first message: nothing is waiting for an answer.
@@ -336,5 +365,127 @@ describe('wrong receipts', () => {
     const right = await session(t, tipA.receipt);
     expect(right.status).toBe(429);
     expect(Number(right.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // No proxy is trusted by default: a client naming another address in X-Forwarded-For is still this client.
+    const spoofed = await t.request('POST', '/api/v1/reporter/session', { headers: { 'x-forwarded-for': '198.51.100.99' }, body: { receipt: tipA.receipt } });
+    expect(spoofed.status).toBe(429);
+  });
+});
+
+describe('what a reporter may add to a tip', () => {
+  let t: TestApp;
+  let auditor: Staff;
+  const submit = async () => {
+    const res = await t.request('POST', '/api/v1/tips', { body: { narrative: 'a report to follow up' } });
+    expect(res.status).toBe(201);
+    const opened = await session(t, res.body.receipt);
+    expect(opened.status).toBe(200);
+    return { tipId: res.body.tipId as string, receipt: res.body.receipt as string, token: opened.body.token as string };
+  };
+  const upload = async (token: string, bytes: Buffer, name = 'note.txt') => {
+    const data = new FormData();
+    data.append('file', new Blob([bytes], { type: 'text/plain' }), name);
+    const response = await fetch(`${t.url}/api/v1/reporter/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: data });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+  };
+  const message = (token: string, body = 'one more thing') => t.request('POST', '/api/v1/reporter/messages', { token, body: { body } });
+  const identity = (token: string) => t.request('POST', '/api/v1/reporter/identity', { token, body: { identity: { fullName: 'Marker-Caps Reporter' }, contactConsent: false } });
+  const tipEvents = async (tipId: string) => t.app.get(EventStore).readStream(`tip-${tipId}`);
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      LOG_LEVEL: 'error',
+      CASETRAIL_REPORTER_MESSAGES_PER_DAY: '2',
+      CASETRAIL_REPORTER_WRITES_PER_MINUTE: '4',
+      CASETRAIL_REPORTER_WRITES_PER_HOUR: '6',
+      CASETRAIL_TIP_MAX_ATTACHMENTS: '3',
+      CASETRAIL_TIP_MAX_ATTACHMENT_BYTES: '3000',
+    });
+    auditor = await staffUser(t, 'audit.caps', ['auditor']);
+  });
+  afterAll(async () => {
+    await t.stop();
+    removeDataDir(t);
+  });
+
+  it('takes CASETRAIL_REPORTER_MESSAGES_PER_DAY messages a day per tip, then 429 until the next UTC day', async () => {
+    const tip = await submit();
+    expect((await message(tip.token)).status).toBe(201);
+    expect((await message(tip.token)).status).toBe(201);
+    const refused = await message(tip.token);
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 429, code: 'TIP.REPORTER_MESSAGE_LIMIT' });
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(86_400);
+    // A new session does not reset the day's count (it is the tip's, in its stream).
+    const again = await session(t, tip.receipt);
+    expect((await message(again.body.token)).status).toBe(429);
+    expect((await tipEvents(tip.tipId)).filter((e) => e.type === 'ReporterMessagePosted')).toHaveLength(2);
+  });
+
+  it('limits writes per session per minute and per tip per hour (429 REPORTER.TOO_MANY_WRITES with Retry-After)', async () => {
+    const tip = await submit();
+    for (let i = 0; i < 4; i++) expect((await identity(tip.token)).status).toBe(200);
+    const perSession = await identity(tip.token);
+    expect({ status: perSession.status, code: perSession.body.code }).toEqual({ status: 429, code: 'REPORTER.TOO_MANY_WRITES' });
+    expect(Number(perSession.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // Reading is not a write.
+    expect((await t.request('GET', '/api/v1/reporter/tip', { token: tip.token })).status).toBe(200);
+    // A second session gets its own minute, but the tip's hour (6) runs out after two more writes.
+    const second = (await session(t, tip.receipt)).body.token as string;
+    expect((await identity(second)).status).toBe(200);
+    expect((await identity(second)).status).toBe(200);
+    const perTip = await identity(second);
+    expect({ status: perTip.status, code: perTip.body.code }).toEqual({ status: 429, code: 'REPORTER.TOO_MANY_WRITES' });
+    expect((await tipEvents(tip.tipId)).filter((e) => e.type === 'ReporterIdentityProvided')).toHaveLength(6);
+    // Another tip is not held back.
+    const other = await submit();
+    expect((await identity(other.token)).status).toBe(200);
+  });
+
+  it('takes at most CASETRAIL_TIP_MAX_ATTACHMENTS files and CASETRAIL_TIP_MAX_ATTACHMENT_BYTES bytes per tip', async () => {
+    const tip = await submit();
+    expect((await upload(tip.token, Buffer.from('a'.repeat(1000)))).status).toBe(201);
+    expect((await upload(tip.token, Buffer.from('b'.repeat(1000)))).status).toBe(201);
+    expect((await upload(tip.token, Buffer.from('c'.repeat(10)))).status).toBe(201);
+    const fourth = await upload(tip.token, Buffer.from('d'.repeat(10)));
+    expect({ status: fourth.status, code: fourth.body.code }).toEqual({ status: 409, code: 'TIP.ATTACHMENT_LIMIT' });
+
+    const big = await submit();
+    expect((await upload(big.token, Buffer.from('d'.repeat(2500)))).status).toBe(201);
+    // 500 bytes left: a larger file is refused while it is read, and nothing of it is recorded.
+    const over = await upload(big.token, Buffer.from('e'.repeat(600)));
+    expect({ status: over.status, code: over.body.code }).toEqual({ status: 413, code: 'UPLOAD.TOO_LARGE' });
+    expect((await upload(big.token, Buffer.from('f'.repeat(500)))).status).toBe(201);
+    const full = await upload(big.token, Buffer.from('g'));
+    expect({ status: full.status, code: full.body.code }).toEqual({ status: 409, code: 'TIP.ATTACHMENT_BYTES_LIMIT' });
+    const added = (await tipEvents(big.tipId)).filter((e) => e.type === 'ReporterAttachmentAdded').map((e) => (e.data as { byteLength: number }).byteLength);
+    expect(added).toEqual([2500, 500]);
+    // Only the recorded files are stored: the refused ones were removed again (or never written).
+    const listed = (await t.request('GET', `/api/v1/streams/tip-${big.tipId}/events`, { token: auditor.token })).body.events as Array<{ type: string }>;
+    expect(listed.filter((e) => e.type === 'ReporterAttachmentAdded')).toHaveLength(2);
+  });
+
+  it('answers 410 to a write under a shredded key: identity after its erasure, anything on a destroyed tip', async () => {
+    const tip = await submit();
+    expect((await identity(tip.token)).status).toBe(200);
+    const provided = (await tipEvents(tip.tipId)).find((e) => e.type === 'ReporterIdentityProvided')!;
+    const subjectRef = (provided.data as { subjectRef: string }).subjectRef;
+    await t.app.get(KeyVault).shred(subjectRef);
+    const again = await identity(tip.token);
+    expect({ status: again.status, code: again.body.code }).toEqual({ status: 410, code: 'REPORTER.ERASED' });
+    expect(again.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    // The tip's own key is intact: messages still work.
+    expect((await message(tip.token)).status).toBe(201);
+
+    // The tip destroyed (its stream key shredded, as at the end of retention): every write is 410, reading shows erased.
+    await t.app.get(KeyVault).shred(`tip-${tip.tipId}`);
+    const second = (await session(t, tip.receipt)).body.token as string;
+    const refusedMessage = await message(second);
+    expect({ status: refusedMessage.status, code: refusedMessage.body.code }).toEqual({ status: 410, code: 'REPORTER.ERASED' });
+    const refusedUpload = await upload(second, Buffer.from('late file'));
+    expect({ status: refusedUpload.status, code: refusedUpload.body.code }).toEqual({ status: 410, code: 'REPORTER.ERASED' });
+    const mine = await t.request('GET', '/api/v1/reporter/tip', { token: second });
+    expect(mine.status).toBe(200);
+    expect(mine.body.thread).toEqual([expect.objectContaining({ kind: 'reporter_message', body: null, erased: true })]);
   });
 });

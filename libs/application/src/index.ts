@@ -13,6 +13,7 @@ export * from './reference-numbers/reference-number-allocator.js';
 export * from './reporters/receipts.js';
 export * from './reporters/reporter-sessions.port.js';
 export * from './reporters/receipt-throttle.js';
+export * from './reporters/reporter-write-limit.js';
 export * from './reporters/reporter-access.js';
 export * from './reporters/reporter-timeline.js';
 export * from './reporters/expiry-schedule.js';

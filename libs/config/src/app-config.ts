@@ -1,5 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export class ConfigError extends Error {
@@ -33,6 +34,21 @@ export class AppConfig {
   readonly bodyLimitBytes!: number;
   /** Largest file accepted by an upload (multipart) route, in bytes; the JSON body limit does not apply to uploads. */
   readonly uploadLimitBytes!: number;
+  /** Attachments a tip may hold in all (those sent with the tip included); reporter uploads beyond it get 409. */
+  readonly tipMaxAttachments!: number;
+  /** Total bytes of a tip's attachments. */
+  readonly tipMaxAttachmentBytes!: number;
+  /** Reporter messages per tip and UTC day. */
+  readonly reporterMessagesPerDay!: number;
+  /** Reporter writes (messages, identity, uploads, rotation) per session in any minute. */
+  readonly reporterWritesPerMinute!: number;
+  /** Reporter writes per tip (all its sessions) in any hour. */
+  readonly reporterWritesPerHour!: number;
+  /**
+   * Whose `X-Forwarded-For` to believe for the client address (Fastify `trustProxy`): the reverse proxies'
+   * addresses / CIDR ranges. Unset: nobody's — the socket's peer is the client.
+   */
+  readonly trustProxy?: readonly string[];
   /**
    * Origins (scheme://host[:port], exact match) whose browser scripts may call the API. Empty (the default):
    * no CORS headers at all and preflight requests are refused.
@@ -165,6 +181,32 @@ function corsOrigins(env: Env, production: boolean): string[] {
   return [...new Set(origins)];
 }
 
+/** Named ranges proxy-addr understands. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * CASETRAIL_TRUST_PROXY: a comma-separated list of the reverse proxies' addresses, CIDR ranges (`10.0.0.0/8`,
+ * `fd00::/8`) or the names loopback, linklocal, uniquelocal. Never "trust everyone" (`true`, `*`, a /0 range):
+ * any client could then choose its own address, and with it its own throttle bucket. Not a hop count either:
+ * a count cannot tell a proxy from a client that sends its own X-Forwarded-For (Fastify ignores counts).
+ */
+function trustProxy(env: Env): string[] | undefined {
+  const name = 'CASETRAIL_TRUST_PROXY';
+  const raw = (env[name] ?? '').trim();
+  if (raw === '' || raw === 'false') return undefined;
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (PROXY_RANGE_NAMES.includes(entry)) continue;
+    if (family === 0 || extra !== undefined || !validPrefix) {
+      throw new ConfigError(name, `"${entry}" is not a proxy address: write the reverse proxies' addresses or CIDR ranges (10.0.0.5, 10.0.0.0/8; not /0), or loopback, linklocal, uniquelocal, comma-separated — never true, * or a hop count`);
+    }
+  }
+  return [...new Set(entries)];
+}
+
 /** Admin passwords published in this repository (README, infra/README, tests): never acceptable in production. */
 export const DOCUMENTED_PASSWORDS: readonly string[] = ['change-me-right-now', 'demo-admin-password', 'admin-password-for-tests'];
 export const PRODUCTION_ADMIN_PASSWORD_MIN_LENGTH = 16;
@@ -243,6 +285,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminPassword,
     bodyLimitBytes: integer(env, 'CASETRAIL_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     uploadLimitBytes: integer(env, 'CASETRAIL_UPLOAD_LIMIT_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    tipMaxAttachments: integer(env, 'CASETRAIL_TIP_MAX_ATTACHMENTS', 20, 1, 1000),
+    tipMaxAttachmentBytes: integer(env, 'CASETRAIL_TIP_MAX_ATTACHMENT_BYTES', 100 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
+    reporterMessagesPerDay: integer(env, 'CASETRAIL_REPORTER_MESSAGES_PER_DAY', 20, 1, 10000),
+    reporterWritesPerMinute: integer(env, 'CASETRAIL_REPORTER_WRITES_PER_MINUTE', 10, 1, 10000),
+    reporterWritesPerHour: integer(env, 'CASETRAIL_REPORTER_WRITES_PER_HOUR', 60, 1, 100000),
+    ...(() => {
+      const proxies = trustProxy(env);
+      return proxies === undefined ? {} : { trustProxy: proxies };
+    })(),
     corsOrigins: corsOrigins(env, production),
     ...(env.CASETRAIL_LOG_FILE ? { logFile: resolve(env.CASETRAIL_LOG_FILE) } : {}),
     tokenTtlSeconds: integer(env, 'CASETRAIL_TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),

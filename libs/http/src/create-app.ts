@@ -71,7 +71,9 @@ export async function createHttpApp({ config, storage, api, logger, extra = [] }
     bodyLimit: config.bodyLimitBytes,
     loggerInstance: logger,
     genReqId: () => randomUUID(),
-    trustProxy: false,
+    // The client address (throttles, security log) from X-Forwarded-For only when the peer is one of the
+    // proxies of CASETRAIL_TRUST_PROXY (addresses/ranges, never everyone). Unset: the socket's peer.
+    trustProxy: config.trustProxy === undefined ? false : [...config.trustProxy],
     maxParamLength: HTTP_LIMITS.maxParamLength,
     connectionTimeout: HTTP_LIMITS.connectionTimeout,
     keepAliveTimeout: HTTP_LIMITS.keepAliveTimeout,

@@ -19,7 +19,8 @@ import { ProjectionsController } from './routes/projections.controller.js';
 import { StreamsController } from './routes/streams.controller.js';
 import { TipIntake, TipIntakeController } from './routes/tip-intake.controller.js';
 import { ReporterController, TipMessagesController } from './routes/reporter.controller.js';
-import { NoIdempotencyReplay, ReporterGuard } from './core/reporter-auth.js';
+import { NoIdempotencyReplay, ReporterGuard, ReporterWriteGuard } from './core/reporter-auth.js';
+import { ReporterWriteLimiter } from '#application';
 import { TrendsController } from './routes/trends.controller.js';
 import { IdentityAccessRequestController, IdentityCustodyController, identityCustodyProviders } from './routes/identity-access.controller.js';
 import { CaseContentController } from './routes/case-content.controller.js';
@@ -67,6 +68,8 @@ export class HttpApiModule {
           inject: [EventStore, AggregateCommandHandler, ReceiptService, ReceiptIndex, ReporterSessionStore],
         },
         ReporterGuard,
+        { provide: ReporterWriteLimiter, useFactory: () => new ReporterWriteLimiter({ perSessionPerMinute: config.reporterWritesPerMinute, perTipPerHour: config.reporterWritesPerHour }) },
+        ReporterWriteGuard,
         NoIdempotencyReplay,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -110,4 +110,31 @@ describe('SQLite key vault and personal-data sealing', () => {
     await vault.shred('person-2');
     await expect(vault.keyFor('person-2')).rejects.toBeInstanceOf(KeyShreddedError);
   });
+
+  it('stops using a key at once when another connection (the CLI) shreds it, and keeps its cache otherwise', async () => {
+    const sealer = new PersonalDataSealer(vault);
+    const sealed = await sealer.seal(MAP, 'tip-1', 'e', 'ReporterIdentityProvided', { subjectRef: 'person-1', identity: { fullName: 'Somchai' } });
+    const narrative = await sealer.seal(MAP, 'tip-1', 'e2', 'TipReceived', { narrative: 'a bribe', attachments: [] });
+    const person = await vault.keyFor('person-1');
+    const untouched = await vault.keyFor('person-5');
+    expect(await vault.keyById('tip-1:1')).toBeDefined();
+    // A second process on the same file, as `cli retention run` or `reapply-shreds` is.
+    const other = new SqliteKeyVault(join(dir, 'keys.sqlite'), master);
+    try {
+      expect((await other.keyFor('person-1')).key.equals(person.key)).toBe(true);
+      await other.shred('person-1');
+      await other.shred('tip-1');
+    } finally {
+      await other.close();
+    }
+    // This vault had both keys cached: it neither seals under them nor opens with them any more.
+    await expect(vault.keyFor('person-1')).rejects.toBeInstanceOf(KeyShreddedError);
+    await expect(vault.keyFor('tip-1')).rejects.toBeInstanceOf(KeyShreddedError);
+    expect(await vault.keyById('person-1:1')).toBeUndefined();
+    expect((await sealer.open(MAP, 'e', 'ReporterIdentityProvided', sealed.data)).identity).toEqual(ERASED);
+    expect((await sealer.open(MAP, 'e2', 'TipReceived', narrative.data)).narrative).toEqual(ERASED);
+    await expect(sealer.seal(MAP, 'tip-1', 'e3', 'TipReceived', { narrative: 'more', attachments: [] })).rejects.toBeInstanceOf(KeyShreddedError);
+    // Keys the other connection did not touch still work (read again from the file).
+    expect((await vault.keyFor('person-5')).key.equals(untouched.key)).toBe(true);
+  });
 });

@@ -30,14 +30,17 @@ CREATE TABLE IF NOT EXISTS subject_keys (
  */
 export class SqliteKeyVault extends KeyVault {
   private readonly db: Database.Database;
-  /** kid → unwrapped key, and subject → its current kid; both bounded, evicted on shred. */
+  /** kid → unwrapped key, and subject → its current kid; both bounded, evicted on shred, dropped when another connection wrote. */
   private readonly cache = new Map<string, Buffer>();
   private readonly currentKid = new Map<string, string>();
   private keyQueue: Array<{ subjectRef: string; resolve: () => void; reject: (error: unknown) => void }> = [];
   private readonly pendingKeys = new Map<string, Promise<void>>();
   private readonly masterKey: Buffer;
   private readonly now: () => string;
+  /** `PRAGMA data_version` when the caches were last known to match the file (changes with other connections' commits). */
+  private seenVersion: number;
   private readonly stmt: {
+    dataVersion: Database.Statement<[], number>;
     current: Database.Statement<[string], KeyRow>;
     byId: Database.Statement<[string, number], KeyRow>;
     insert: Database.Statement<[string, number, Buffer, string]>;
@@ -54,15 +57,33 @@ export class SqliteKeyVault extends KeyVault {
     this.db.pragma('secure_delete = ON');
     this.db.exec(SCHEMA);
     this.stmt = {
+      dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
       current: this.db.prepare('SELECT subject_ref, key_version, wrapped FROM subject_keys WHERE subject_ref = ? ORDER BY key_version DESC LIMIT 1'),
       byId: this.db.prepare('SELECT subject_ref, key_version, wrapped FROM subject_keys WHERE subject_ref = ? AND key_version = ?'),
       insert: this.db.prepare('INSERT OR IGNORE INTO subject_keys (subject_ref, key_version, wrapped, created_at) VALUES (?, ?, ?, ?)'),
       shred: this.db.prepare('UPDATE subject_keys SET wrapped = NULL, shredded_at = ? WHERE subject_ref = ?'),
       tombstone: this.db.prepare('INSERT OR IGNORE INTO subject_keys (subject_ref, key_version, wrapped, created_at, shredded_at) VALUES (?, 1, NULL, ?, ?)'),
     };
+    this.seenVersion = this.stmt.dataVersion.get()!;
+  }
+
+  /**
+   * Drops both caches when another connection (the CLI's retention job or `reapply-shreds`, another app
+   * process) committed to the vault since the last look: a key it shredded must stop opening and sealing
+   * here at once, not at the next restart. `PRAGMA data_version` is a read of the connection's own state
+   * (no I/O in WAL mode beyond what the next query does anyway) and does not change with this connection's
+   * own commits, so the caches survive this process's key creations and shreds.
+   */
+  private revalidate(): void {
+    const version = this.stmt.dataVersion.get()!;
+    if (version === this.seenVersion) return;
+    this.seenVersion = version;
+    this.cache.clear();
+    this.currentKid.clear();
   }
 
   async keyFor(subjectRef: string): Promise<DataKey> {
+    this.revalidate();
     const current = this.currentKid.get(subjectRef);
     const hit = current && this.cache.get(current);
     if (hit) return { kid: current, key: hit };
@@ -111,6 +132,7 @@ export class SqliteKeyVault extends KeyVault {
   }
 
   async keyById(kid: string): Promise<Buffer | undefined> {
+    this.revalidate();
     const hit = this.cache.get(kid);
     if (hit) return hit;
     const split = kid.lastIndexOf(':');

@@ -98,7 +98,7 @@ const SUMMARIES: Readonly<Record<string, (d: Data) => string>> = {
   PersonalDataErased: (d) => `Personal data of subject ${code(d.subjectRef)} erased by ${code(d.method)} in ${count(d.streams, 'stream')}`,
   ErasureRequestRefused: (d) => `Erasure of subject ${code(d.subjectRef)} refused: ${code(d.reason)}`,
   // Access log
-  SealedContentOpened: (d) => `User ${code(d.viewerUserId)} (${code(d.role)}) opened ${code(d.view)} of ${code(d.streamId)}: ${count(d.fields, 'field')}${opt(', grant ', d.grantRequestId)}`,
+  SealedContentOpened: (d) => `${d.viewerKind === 'reporter' ? 'The reporter' : `User ${code(d.viewerUserId)} (${code(d.role)})`} opened ${code(d.view)} of ${code(d.streamId)}: ${count(d.fields, 'field')}${opt(', grant ', d.grantRequestId)}`,
   // Consultation
   ConsultationRequested: (d) => `Consultation requested via ${code(d.channel)} by ${code(d.requesterType)} in ${code(d.provinceCode)}; topics ${codes(d.topicCodes)}`,
   ConsultationScheduled: (d) => `Consultation scheduled for ${code(d.scheduledFor)} with ${count(d.advisorUserIds, 'advisor')}`,

@@ -31,12 +31,34 @@ export interface AccessViewer {
   officeCode: string;
 }
 
+/**
+ * A reporter reading their own thread: no user id, no role, nothing about the client. The entry's actor is
+ * `{kind: 'reporter'}` and its data says `viewerKind: 'reporter'` instead of a viewer id and role.
+ */
+export interface ReporterAccessViewer {
+  kind: 'reporter';
+}
+
+export type AnyAccessViewer = AccessViewer | ReporterAccessViewer;
+
+export const isReporterViewer = (viewer: AnyAccessViewer): viewer is ReporterAccessViewer => 'kind' in viewer && viewer.kind === 'reporter';
+
 export interface AccessRecord extends AccessEntry {
   eventId: string;
   position: string;
   at: string;
+  /** Empty for a reporter's entry (see viewerKind). */
   viewerUserId: string;
-  role: Role;
+  /** Empty for a reporter's entry. */
+  role: Role | '';
+  /** Present (`'reporter'`) only on a reporter's entry. */
+  viewerKind?: 'reporter';
+}
+
+/** The actor and the viewer fields of an entry's data. */
+function viewerParts(viewer: AnyAccessViewer): { actor: Actor; fields: Record<string, unknown> } {
+  if (isReporterViewer(viewer)) return { actor: { kind: 'reporter' }, fields: { viewerKind: 'reporter' } };
+  return { actor: { kind: 'user', userId: viewer.userId, role: viewer.role, officeCode: viewer.officeCode }, fields: { viewerUserId: viewer.userId, role: viewer.role } };
 }
 
 export const accessLogStreamId = (logId: string): string => `accesslog-${logId}`;
@@ -52,14 +74,13 @@ export class AccessLog {
     private readonly newId: () => string = uuidv7,
   ) {}
 
-  async record(entry: AccessEntry, viewer: AccessViewer, at: string): Promise<void> {
+  async record(entry: AccessEntry, viewer: AnyAccessViewer, at: string): Promise<void> {
     const eventId = this.newId();
-    const actor: Actor = { kind: 'user', userId: viewer.userId, role: viewer.role, officeCode: viewer.officeCode };
+    const { actor, fields: viewerFields } = viewerParts(viewer);
     const data: Record<string, unknown> = {
       streamId: entry.streamId,
       view: entry.view,
-      viewerUserId: viewer.userId,
-      role: viewer.role,
+      ...viewerFields,
       subjectRefs: [...entry.subjectRefs].sort(),
       fields: [...new Set(entry.fields)].sort(),
       ...(entry.evidenceId ? { evidenceId: entry.evidenceId } : {}),
@@ -72,11 +93,11 @@ export class AccessLog {
    * Several entries of one log in a single append: all are stored or none is (one request that opens a
    * case's content, its tips and an identity leaves one consistent trace, or nothing is shown).
    */
-  async recordAll(entries: readonly AccessEntry[], viewer: AccessViewer, at: string): Promise<void> {
+  async recordAll(entries: readonly AccessEntry[], viewer: AnyAccessViewer, at: string): Promise<void> {
     if (entries.length === 0) return;
     const logId = entries[0]!.logId;
     if (entries.some((e) => e.logId !== logId)) throw new RangeError('recordAll writes to one access log; group the entries by logId');
-    const actor: Actor = { kind: 'user', userId: viewer.userId, role: viewer.role, officeCode: viewer.officeCode };
+    const { actor, fields: viewerFields } = viewerParts(viewer);
     const ids = entries.map(() => this.newId());
     // One request, one correlation: the entries of a batch share the first entry's id.
     const correlationId = ids[0]!;
@@ -85,8 +106,7 @@ export class AccessLog {
       const data: Record<string, unknown> = {
         streamId: entry.streamId,
         view: entry.view,
-        viewerUserId: viewer.userId,
-        role: viewer.role,
+        ...viewerFields,
         subjectRefs: [...new Set(entry.subjectRefs)].sort(),
         fields: [...new Set(entry.fields)].sort(),
         ...(entry.evidenceId ? { evidenceId: entry.evidenceId } : {}),
@@ -113,8 +133,9 @@ export function toAccessRecord(logId: string, event: StoredEvent): AccessRecord 
     at: event.occurredAt,
     streamId: d.streamId as string,
     view: d.view as AccessView,
-    viewerUserId: d.viewerUserId as string,
-    role: d.role as Role,
+    viewerUserId: typeof d.viewerUserId === 'string' ? d.viewerUserId : '',
+    role: typeof d.role === 'string' ? (d.role as Role) : '',
+    ...(d.viewerKind === 'reporter' ? { viewerKind: 'reporter' as const } : {}),
     subjectRefs: (d.subjectRefs as string[] | undefined) ?? [],
     fields: (d.fields as string[] | undefined) ?? [],
     ...(typeof d.evidenceId === 'string' ? { evidenceId: d.evidenceId } : {}),

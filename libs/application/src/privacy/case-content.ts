@@ -131,6 +131,28 @@ export function mayOpenCaseContent(facts: CaseFacts, { principal, role }: Conten
   return false;
 }
 
+/** Roles whose work spans every office: auditors replay any case's history. Every other role is bound to its own office. */
+const CROSS_OFFICE_ROLES: readonly Role[] = ['auditor'];
+
+/**
+ * Whether the viewer may act on (or read the record of) a case or tip of `officeCode`: an auditor on any,
+ * anyone else only on those of their own office. Used where the role alone decides (custodians, holds,
+ * retention); content views add the stricter rules of mayOpenCaseContent.
+ */
+export function isWithinOffice(officeCode: string, { principal, role }: ContentViewer): boolean {
+  return CROSS_OFFICE_ROLES.includes(role) || (officeCode !== '' && principal.officeCode === officeCode);
+}
+
+/** The case the tip became (the last TipAccepted / TipMergedIntoCase of its stream), or null. */
+export function caseIdOfTip(events: readonly StoredEvent[]): string | null {
+  let caseId: string | null = null;
+  for (const event of events) {
+    const d = event.data as Json;
+    if ((event.type === 'TipAccepted' || event.type === 'TipMergedIntoCase') && typeof d.caseId === 'string') caseId = d.caseId;
+  }
+  return caseId;
+}
+
 /** An item of a content section: the event's payload with its sealed fields opened, and when and by whom. */
 export type ContentItem = Json & { eventId: string; at: string; by: string | null };
 
@@ -217,6 +239,16 @@ export class CaseContentReader {
     const facts = caseFactsOf(caseId, events);
     if (!facts || !mayOpenCaseContent(facts, viewer)) throw new CaseContentNotFoundError();
     return { facts, events };
+  }
+
+  /**
+   * The case's facts, read from its own stream, when it exists and lies within the viewer's office
+   * (isWithinOffice); CaseContentNotFoundError otherwise — a case of another office reads as missing.
+   */
+  async caseWithinOffice(caseId: string, viewer: ContentViewer): Promise<CaseFacts> {
+    const facts = caseFactsOf(caseId, await this.store.readStream(`case-${caseId}`));
+    if (!facts || !isWithinOffice(facts.officeCode, viewer)) throw new CaseContentNotFoundError();
+    return facts;
   }
 
   async read(caseId: string, viewer: ContentViewer, at: string): Promise<CaseContent> {
@@ -312,15 +344,7 @@ export class CaseContentReader {
    * or of the tip while it has none.
    */
   async readTipContent(tipId: string, viewer: ContentViewer, at: string): Promise<TipContent & { caseId: string | null }> {
-    const events = await this.store.readStream(`tip-${tipId}`);
-    const received = events.find((e) => e.type === 'TipReceived');
-    if (!received) throw new TipContentNotFoundError();
-    let caseId: string | null = null;
-    for (const event of events) {
-      const d = event.data as Json;
-      if ((event.type === 'TipAccepted' || event.type === 'TipMergedIntoCase') && typeof d.caseId === 'string') caseId = d.caseId;
-    }
-    if (!(await this.mayOpenTip(String((received.data as Json).officeCode), caseId, viewer))) throw new TipContentNotFoundError();
+    const { caseId } = await this.tipFor(tipId, viewer);
     const reading = await this.readTip(tipId, { content: true, identity: false });
     if (!reading) throw new TipContentNotFoundError();
     const entry = entryFor(caseId ?? tipId, `tip-${tipId}`, 'tip_content', reading.content);
@@ -328,8 +352,23 @@ export class CaseContentReader {
     return { ...reading.tip, caseId };
   }
 
+  /**
+   * A tip the viewer may open, read from its own stream (never from a lagging read model): intake officers
+   * and supervisors of the tip's office; investigators who may open the case the tip became (mayOpenCaseContent,
+   * on that case's stream). TipContentNotFoundError otherwise — a tip out of reach reads as missing.
+   */
+  async tipFor(tipId: string, viewer: ContentViewer): Promise<{ caseId: string | null; events: StoredEvent[] }> {
+    const events = await this.store.readStream(`tip-${tipId}`);
+    const received = events.find((e) => e.type === 'TipReceived');
+    if (!received) throw new TipContentNotFoundError();
+    const caseId = caseIdOfTip(events);
+    const officeCode = (received.data as Json).officeCode;
+    if (!(await this.mayOpenTip(typeof officeCode === 'string' ? officeCode : '', caseId, viewer))) throw new TipContentNotFoundError();
+    return { caseId, events };
+  }
+
   private async mayOpenTip(officeCode: string, caseId: string | null, viewer: ContentViewer): Promise<boolean> {
-    if (viewer.role === 'intake_officer' || viewer.role === 'supervisor') return viewer.principal.officeCode === officeCode;
+    if (viewer.role === 'intake_officer' || viewer.role === 'supervisor') return officeCode !== '' && viewer.principal.officeCode === officeCode;
     if (viewer.role !== 'investigator' || caseId === null) return false;
     const facts = caseFactsOf(caseId, await this.store.readStream(`case-${caseId}`));
     return facts !== undefined && mayOpenCaseContent(facts, viewer);

@@ -11,7 +11,7 @@ import {
   type ErasureRequestState,
 } from '#domain';
 import type { AggregateCommandHandler } from '../commands/aggregate-command-handler.js';
-import type { EventStore } from '../event-store/event-store.port.js';
+import { WrongExpectedVersionError, type EventStore } from '../event-store/event-store.port.js';
 import type { KeyVault } from '../personal-data/key-vault.port.js';
 import type { ProjectionManager } from '../projections/projection-manager.js';
 import { conditions, oneOrMany, parseSort, range, type PageRequest } from '../read-models/officer/officer-queries.js';
@@ -21,6 +21,8 @@ import { ERASURE_REQUESTS_READ_MODEL, type ErasureRequestDoc, type ErasureReques
 import { PrivacyReadModels } from '../read-models/privacy/privacy.queries.js';
 
 const DAY_MS = 86_400_000;
+/** How often one execution checks again when a stream it checked moved on before the record. */
+const MAX_ATTEMPTS = 5;
 export const erasureStreamId = (requestId: string): string => `erasure-${requestId}`;
 
 /** A stream that keeps the subject's data, and why. */
@@ -98,9 +100,12 @@ export interface NewErasureRequest {
  * PDPA erasure by crypto-shredding (DOMAIN §3.9–3.10). Executing a request finds every stream that holds
  * data sealed under the subject's key (the `pii_subjects` read model and the log's tail), refuses — with
  * the refusal recorded as an event — while any of them is a case under a legal hold or still under
- * investigation (or a tip not yet triaged, or whose case is not closed); otherwise it shreds the key and
- * then appends `PersonalDataErased`. Shred first, then the event: a crash in between leaves the key gone
- * and the request open, and executing it again completes it.
+ * investigation (or a tip not yet triaged, or whose case is not closed); otherwise it appends
+ * `PersonalDataErased` and then shreds the key. The record first, so that the log never says "intact"
+ * while the key is gone: right before the record every stream the checks read is looked at again, and if
+ * one moved on (a hold placed, a case reopened) the checks run again. A crash between the record and the
+ * shred leaves a recorded erasure whose key still exists: executing the request again, or the next run of
+ * the retention job, shreds it.
  */
 export class ErasureService {
   private readonly reads: PrivacyReadModels;
@@ -134,29 +139,57 @@ export class ErasureService {
   }
 
   async execute(requestId: string, meta: CommandMeta, correlationId?: string): Promise<ErasureOutcome> {
-    const { state } = await this.load(requestId);
-    const { subjectRef } = state;
-    const options = { retryOnConflict: false, ...(correlationId ? { correlationId } : {}) };
     const streamId = erasureStreamId(requestId);
-    if (state.status === 'erased') return this.completed(requestId, subjectRef, true);
-    if (state.status === 'refused') {
-      // Let the decider say so (409, naming the state): a refused request is final.
-      await this.handler.execute(erasureRequestAggregate, streamId, { type: 'ExecuteErasure', data: { streams: [] }, meta }, options);
-    }
-    const streams = await this.reads.streamsOfSubject(subjectRef);
-    // A key already shredded means a previous execution stopped after the shred: complete it, whatever holds now.
-    if (!(await this.vault.isShredded(subjectRef))) {
-      const blocks = await this.blocks(streams);
-      if (blocks.length > 0) {
-        const reason: ErasureRefusalReason = blocks.some((b) => b.reason === 'legal_hold') ? 'legal_hold' : 'investigation_ongoing';
-        const blocking = [...new Set(blocks.map((b) => b.streamId))].sort();
-        await this.handler.execute(erasureRequestAggregate, streamId, { type: 'RefuseErasure', data: { reason, streams: blocking }, meta }, options);
-        return { status: 'refused', requestId, subjectRef, reason, streams: blocking, blocks };
+    const base = correlationId ? { correlationId } : {};
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.load(requestId);
+      const { subjectRef } = state;
+      if (state.status === 'erased') {
+        // Recorded: finish it if the process stopped before the shred (or a restored vault brought the key back).
+        if (!(await this.vault.isShredded(subjectRef))) await this.vault.shred(subjectRef);
+        return this.completed(requestId, subjectRef, true);
+      }
+      if (state.status === 'refused') {
+        // Let the decider say so (409, naming the state): a refused request is final.
+        await this.handler.execute(erasureRequestAggregate, streamId, { type: 'ExecuteErasure', data: { streams: [] }, meta }, { ...base, retryOnConflict: false });
+      }
+      const streams = await this.reads.streamsOfSubject(subjectRef);
+      // A key already shredded (the retention job destroyed every stream holding it, or an execution by an
+      // earlier version, which shredded before recording, stopped): nothing can bring the data back, so only
+      // the proof is missing, whatever holds now.
+      if (!(await this.vault.isShredded(subjectRef))) {
+        const { blocks, checked } = await this.check(streams);
+        if (blocks.length > 0) {
+          const reason: ErasureRefusalReason = blocks.some((b) => b.reason === 'legal_hold') ? 'legal_hold' : 'investigation_ongoing';
+          const blocking = [...new Set(blocks.map((b) => b.streamId))].sort();
+          await this.handler.execute(erasureRequestAggregate, streamId, { type: 'RefuseErasure', data: { reason, streams: blocking }, meta }, { ...base, expectedVersion: version, retryOnConflict: false });
+          return { status: 'refused', requestId, subjectRef, reason, streams: blocking, blocks };
+        }
+        const moved = await this.moved(checked);
+        if (moved) {
+          if (attempt < MAX_ATTEMPTS) continue;
+          throw new WrongExpectedVersionError(moved.streamId, moved.expected, moved.actual);
+        }
+      }
+      try {
+        await this.handler.execute(erasureRequestAggregate, streamId, { type: 'ExecuteErasure', data: { streams }, meta }, { ...base, expectedVersion: version, retryOnConflict: false });
+      } catch (error) {
+        // Another execution or a refusal came first: look again (it may be final now).
+        if (error instanceof WrongExpectedVersionError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
       }
       await this.vault.shred(subjectRef);
+      return this.completed(requestId, subjectRef, false);
     }
-    await this.handler.execute(erasureRequestAggregate, streamId, { type: 'ExecuteErasure', data: { streams }, meta }, options);
-    return this.completed(requestId, subjectRef, false);
+  }
+
+  /** The first stream the checks read that is no longer at the version they read, if any. */
+  private async moved(checked: ReadonlyMap<string, number>): Promise<{ streamId: string; expected: number; actual: number } | undefined> {
+    for (const [streamId, expected] of checked) {
+      const actual = await this.store.streamVersion(streamId);
+      if (actual !== expected) return { streamId, expected, actual };
+    }
+    return undefined;
   }
 
   /** A custodian's own refusal (e.g. legal_claim), with an optional detail sealed as personal data. */
@@ -176,9 +209,16 @@ export class ErasureService {
 
   /** Why each stream must keep the subject's data; empty when erasure may go ahead. */
   async blocks(streams: readonly string[]): Promise<ErasureBlock[]> {
+    return (await this.check(streams)).blocks;
+  }
+
+  /** The blocks, and the version of every case and tip stream read to find them. */
+  private async check(streams: readonly string[]): Promise<{ blocks: ErasureBlock[]; checked: Map<string, number> }> {
     const blocks: ErasureBlock[] = [];
+    const checked = new Map<string, number>();
     const checkCase = async (caseId: string, streamId: string): Promise<void> => {
       const { state, version } = await this.handler.load(caseAggregate, `case-${caseId}`);
+      checked.set(`case-${caseId}`, version);
       if (version === 0 || state.keyShreddedAt) return;
       if (state.activeHolds.length > 0) blocks.push({ streamId, reason: 'legal_hold', caseId });
       else if (state.phase !== 'closed') blocks.push({ streamId, reason: 'investigation_ongoing', caseId });
@@ -188,6 +228,7 @@ export class ErasureService {
       else if (streamId.startsWith('tip-')) {
         const tipId = streamId.slice('tip-'.length);
         const { state, version } = await this.handler.load(tipAggregate, streamId);
+        checked.set(streamId, version);
         if (version === 0) continue;
         // A tip still being screened is an investigation under way; one rejected or referred out is not.
         if (state.status === 'received' || state.status === 'screening') blocks.push({ streamId, reason: 'investigation_ongoing' });
@@ -196,7 +237,7 @@ export class ErasureService {
         for (const caseId of [...cases].sort()) await checkCase(caseId, streamId);
       }
     }
-    return blocks;
+    return { blocks, checked };
   }
 
   async get(requestId: string, now: string): Promise<ErasureRequestView | undefined> {

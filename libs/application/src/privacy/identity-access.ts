@@ -7,6 +7,8 @@ import type { IdentityGrantQueries } from '../read-models/privacy/identity-grant
 export interface IdentityAccessRecord {
   requestId: string;
   caseId: string;
+  /** The case's office as the request recorded it (null on a request recorded without it). */
+  officeCode: string | null;
   requestedBy: string;
   requesterRole: string | null;
   status: IdentityAccessStatus;
@@ -30,6 +32,7 @@ export function identityAccessRecordOf(events: readonly StoredEvent[]): Identity
       record = {
         requestId: String(d.requestId),
         caseId: String(d.caseId),
+        officeCode: typeof d.officeCode === 'string' ? d.officeCode : null,
         requestedBy: String(d.requestedBy),
         requesterRole: event.actor.role ?? null,
         status: 'pending',

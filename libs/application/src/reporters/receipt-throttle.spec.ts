@@ -57,6 +57,45 @@ describe('ReceiptThrottle (clock injected: no waiting)', () => {
     expect(t.waitSeconds({ client: '10.1.1.1' })).toBe(2);
   });
 
+  it('counts an attempt when it begins: a burst of concurrent attempts passes only the free ones', () => {
+    const t = throttle();
+    const client = { client: '10.0.0.7', tipNo: 'T-PACC4-2567-000009' };
+    const passed: unknown[] = [];
+    let refused = 0;
+    // All begun before any of them is checked (as when thirty requests await Argon2 at the same time).
+    for (let i = 0; i < 30; i++) {
+      try {
+        passed.push(t.begin(client));
+      } catch (error) {
+        expect(error).toBeInstanceOf(ReceiptThrottledError);
+        refused++;
+      }
+    }
+    expect([passed.length, refused]).toEqual([3, 27]);
+  });
+
+  it('a right receipt takes its attempt back (and clears the tip number); a released attempt is not a failure', () => {
+    const t = throttle();
+    const client = { client: '10.0.0.8' };
+    t.recordFailure(client);
+    t.recordFailure(client);
+    const right = t.begin(client);
+    t.succeeded(right);
+    // Two failures remain: one more is free.
+    expect(t.waitSeconds(client)).toBe(0);
+    t.release(t.begin(client));
+    expect(t.waitSeconds(client)).toBe(0);
+    t.begin(client);
+    expect(t.waitSeconds(client)).toBe(2);
+
+    const named = { client: '10.0.0.9', tipNo: 'T-PACC4-2567-000010' };
+    for (let i = 0; i < 3; i++) t.recordFailure({ client: `10.1.0.${i}`, tipNo: named.tipNo });
+    now += 2000;
+    t.succeeded(t.begin(named));
+    expect(t.waitSeconds({ client: '10.2.0.1', tipNo: named.tipNo })).toBe(0);
+    expect(t.waitSeconds({ client: named.client })).toBe(0);
+  });
+
   it('stays bounded: the least recently failed keys are dropped first', () => {
     const t = throttle({ maxKeys: 100 });
     for (let i = 0; i < 1000; i++) t.recordFailure({ client: `c${i}` });

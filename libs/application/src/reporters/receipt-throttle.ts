@@ -10,6 +10,10 @@
  * knows a tip number (not a secret) slow down that tip's reporter — but only when the reporter names the
  * number too: a reporter who sends the receipt alone is throttled by address only.
  *
+ * Attempts are counted *before* the receipt is checked (`begin`, synchronous, before any await): concurrent
+ * attempts see each other, so a burst passes no more checks than a sequence would. A right receipt takes its
+ * attempt back (`succeeded`); an attempt that failed for another reason (a storage error) is released.
+ *
  * In-process and bounded (`maxKeys`; the oldest key is dropped first): behind several replicas the limits
  * apply per replica. The clock is injected, so tests need not wait.
  */
@@ -42,6 +46,12 @@ export class ReceiptThrottledError extends Error {
 export interface ThrottleSubject {
   client: string;
   tipNo?: string;
+}
+
+/** An attempt counted by `begin`: its subject and the time it was counted at. */
+export interface ThrottleAttempt {
+  readonly subject: ThrottleSubject;
+  readonly at: number;
 }
 
 export class ReceiptThrottle {
@@ -88,7 +98,35 @@ export class ReceiptThrottle {
     if (wait > 0) throw new ReceiptThrottledError(wait);
   }
 
-  recordFailure(subject: ThrottleSubject): void {
+  /**
+   * Checks the subject (throws ReceiptThrottledError when it must wait) and counts the attempt as a failure
+   * at once. Call before awaiting anything; then `succeeded` for a right receipt or `release` when the
+   * attempt could not be checked. A wrong receipt needs nothing more: it is already counted.
+   */
+  begin(subject: ThrottleSubject): ThrottleAttempt {
+    this.check(subject);
+    return { subject, at: this.recordFailure(subject) };
+  }
+
+  /** The attempt was a right receipt: it is not a failure, and the tip number's count is cleared (see recordSuccess). */
+  succeeded(attempt: ThrottleAttempt): void {
+    this.release(attempt);
+    this.recordSuccess(attempt.subject);
+  }
+
+  /** Takes the attempt's count back (it was not a wrong receipt). */
+  release(attempt: ThrottleAttempt): void {
+    for (const key of this.keys(attempt.subject)) {
+      const times = this.failures.get(key);
+      const index = times?.lastIndexOf(attempt.at) ?? -1;
+      if (!times || index < 0) continue;
+      times.splice(index, 1);
+      if (times.length === 0) this.failures.delete(key);
+    }
+  }
+
+  /** Counts a failure now; returns the time it was counted at. */
+  recordFailure(subject: ThrottleSubject): number {
     const now = this.now();
     for (const key of this.keys(subject)) {
       const times = this.recent(key, now);
@@ -98,6 +136,7 @@ export class ReceiptThrottle {
       this.failures.set(key, times.slice(-this.options.maxFailures));
     }
     while (this.failures.size > this.options.maxKeys) this.failures.delete(this.failures.keys().next().value!);
+    return now;
   }
 
   /**

@@ -118,23 +118,35 @@ export class ReporterAccessService {
   /**
    * Opens a session for the holder of a receipt (optionally with the tip number, which must then match).
    * Throws ReceiptThrottledError (wait first) or InvalidReceiptError (anything else that is wrong).
+   *
+   * The attempt is counted before anything is awaited (ReceiptThrottle.begin) and taken back when the
+   * receipt is right: concurrent wrong receipts cannot all pass the check while the first ones are still
+   * being verified. Nothing of the request (its id, the client address) reaches the tip's stream: the
+   * access extension gets a correlation id of its own.
    */
-  async openSession(input: { receipt: string; tipNo?: string; client: string; correlationId?: string }): Promise<OpenedSession> {
+  async openSession(input: { receipt: string; tipNo?: string; client: string }): Promise<OpenedSession> {
     const subject: ThrottleSubject = { client: input.client, ...(input.tipNo ? { tipNo: input.tipNo } : {}) };
-    this.throttle.check(subject);
-    const receipt = this.receipts.normalize(input.receipt) ?? '';
-    const lookup = this.receipts.lookup(receipt);
-    const tip = await this.credentials(await this.index.find(lookup));
-    const matches = await this.verify(tip?.receiptHash ?? (await this.dummyHash), receipt);
+    const attempt = this.throttle.begin(subject);
+    let tip: TipCredentials | undefined;
+    let ok: boolean;
+    let lookup: string;
     const now = this.now();
-    const ok = tip !== undefined && tip.receiptHash !== undefined && matches && (input.tipNo === undefined || input.tipNo.toUpperCase() === tip.tipNo.toUpperCase()) && reporterAccessUsable(tip.state, now);
-    if (!ok) {
-      this.throttle.recordFailure(subject);
-      throw new InvalidReceiptError();
-    }
-    this.throttle.recordSuccess(subject);
     try {
-      await this.keepAlive(tip, now, input.correlationId);
+      const receipt = this.receipts.normalize(input.receipt) ?? '';
+      lookup = this.receipts.lookup(receipt);
+      tip = await this.credentials(await this.index.find(lookup));
+      const matches = await this.verify(tip?.receiptHash ?? (await this.dummyHash), receipt);
+      ok = tip !== undefined && tip.receiptHash !== undefined && matches && (input.tipNo === undefined || input.tipNo.toUpperCase() === tip.tipNo.toUpperCase()) && reporterAccessUsable(tip.state, now);
+    } catch (error) {
+      // Not a wrong receipt (the store failed): the attempt does not count.
+      this.throttle.release(attempt);
+      throw error;
+    }
+    // A wrong receipt stays counted (begin counted it).
+    if (!ok || !tip) throw new InvalidReceiptError();
+    this.throttle.succeeded(attempt);
+    try {
+      await this.keepAlive(tip, now);
     } catch (error) {
       // Access ended between the check and the extension (expired, revoked): the same answer as any failure.
       if (error instanceof RuleViolationError) throw new InvalidReceiptError();
@@ -147,7 +159,7 @@ export class ReporterAccessService {
    * Moves the inactivity expiry to now + period, but only when it would move by more than a day, so that
    * repeated sessions do not append an event each.
    */
-  private async keepAlive(tip: TipCredentials, now: Date, correlationId?: string): Promise<void> {
+  private async keepAlive(tip: TipCredentials, now: Date): Promise<void> {
     const target = this.accessExpiryAfter(now);
     const current = tip.state.reporterAccessExpiresAt;
     if (current !== undefined && Date.parse(target) - Date.parse(current) <= DAY_MS) return;
@@ -155,7 +167,7 @@ export class ReporterAccessService {
       tipAggregate,
       `tip-${tip.tipId}`,
       { type: 'ExtendReporterAccess', data: { newExpiry: target }, meta: { at: now.toISOString(), actor: SYSTEM } },
-      { retryOnConflict: true, ...(correlationId ? { correlationId } : {}) },
+      { retryOnConflict: true, correlationId: randomUUID() },
     );
   }
 
@@ -193,9 +205,9 @@ export class ReporterAccessService {
    * A new receipt for the tip, shown once: RotateReceipt records its Argon2id hash, the index gets its
    * look-up value, the old entry is removed, and every session of the tip ends (the caller gets a fresh
    * one). The new index entry is written first: a crash before the event leaves an entry whose receipt
-   * does not verify, which is harmless.
+   * does not verify, which is harmless. The event gets a correlation id of its own (never the request's).
    */
-  async rotateReceipt(session: ReporterSession, correlationId?: string): Promise<{ receipt: string; token: string; expiresAt: string; version: number }> {
+  async rotateReceipt(session: ReporterSession): Promise<{ receipt: string; token: string; expiresAt: string; version: number }> {
     const now = this.now();
     const receipt = this.receipts.generate();
     const lookup = this.receipts.lookup(receipt);
@@ -204,7 +216,7 @@ export class ReporterAccessService {
       tipAggregate,
       `tip-${session.tipId}`,
       { type: 'RotateReceipt', data: { newReceiptHash: await this.receipts.hash(receipt) }, meta: { at: now.toISOString(), actor: REPORTER } },
-      { retryOnConflict: true, ...(correlationId ? { correlationId } : {}) },
+      { retryOnConflict: true, correlationId: randomUUID() },
     );
     if (session.receiptLookup !== lookup) await this.index.remove(session.receiptLookup);
     await this.sessions.revokeAllOf(session.tipId);

@@ -3,6 +3,7 @@ import { toDomainEvent } from '../commands/aggregate-command-handler.js';
 import type { StoredEvent } from '../event-store/envelope.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { isErased, isSealed, type PersonalDataSealer } from '../personal-data/sealer.js';
+import type { AccessEntry } from '../privacy/access-log.js';
 
 /**
  * What a reporter sees of their own tip (DOMAIN §5.6, "Reporter"), built from the tip's stream and the
@@ -21,6 +22,9 @@ import { isErased, isSealed, type PersonalDataSealer } from '../personal-data/se
  * hands should show as little as possible). Only the fields listed in REPORTER_FIELDS are opened.
  *
  * A text whose key has been shredded reads as null (`erased: true` on the item).
+ *
+ * `viewWithAccess` also returns the access-log entries of what it opened (view `reporter_messages`, one per
+ * stream, field paths only), to be recorded — with actor `{kind: 'reporter'}` — before the view is handed out.
  */
 export const REPORTER_STAGES = ['received', 'under_review', 'in_progress', 'closed'] as const;
 export type ReporterStage = (typeof REPORTER_STAGES)[number];
@@ -100,6 +104,27 @@ interface Opened {
   event: StoredEvent;
   type: string;
   data: Json;
+  /** Field paths (`Type.path`) that were sealed in the stored event and opened for the reporter. */
+  opened: string[];
+}
+
+/** The sealed fields of a stored event that REPORTER_FIELDS opens, named as in the access log. */
+function sealedReporterFields(type: string, data: Json): string[] {
+  switch (type) {
+    case 'TipReceived':
+      return Array.isArray(data.attachments) && (data.attachments as Json[]).some((a) => isSealed(a.fileName)) ? ['TipReceived.attachments[].fileName'] : [];
+    case 'ReporterAttachmentAdded':
+      return isSealed(data.fileName) ? ['ReporterAttachmentAdded.fileName'] : [];
+    case 'ReporterMessagePosted':
+    case 'ReporterReplyPosted':
+      return isSealed(data.body) ? [`${type}.body`] : [];
+    case 'ReporterInfoRequested':
+      return isSealed(data.question) ? ['ReporterInfoRequested.question'] : [];
+    case 'ClosureProposed':
+      return isSealed(data.publicOutcomeStatement) ? ['ClosureProposed.publicOutcomeStatement'] : [];
+    default:
+      return [];
+  }
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -116,25 +141,46 @@ export class ReporterTimeline {
     private readonly sealer: PersonalDataSealer,
   ) {}
 
-  private async read(definition: AnyDefinition, streamId: string): Promise<Opened[]> {
+  /** The stream's events, with the reporter-visible fields opened (`wanted` may skip an event's opening). */
+  private async read(definition: AnyDefinition, streamId: string, wanted: (type: string, data: Json) => boolean = () => true): Promise<Opened[]> {
     const events = await this.store.readStream(streamId);
     return Promise.all(
       events.map(async (event) => {
         const data = toDomainEvent(definition, event).data as Json;
         const allow = REPORTER_FIELDS[event.type];
-        return { event, type: event.type, data: allow ? await this.sealer.open(definition.personalData, event.eventId, event.type, data, allow) : data };
+        if (!allow || !wanted(event.type, data)) return { event, type: event.type, data, opened: [] };
+        return { event, type: event.type, data: await this.sealer.open(definition.personalData, event.eventId, event.type, data, allow), opened: sealedReporterFields(event.type, data) };
       }),
     );
   }
 
   /** The reporter's view of the tip, or undefined when there is no such tip. */
   async view(tipId: string): Promise<ReporterTipView | undefined> {
-    const tipEvents = await this.read(tipAggregate as unknown as AnyDefinition, `tip-${tipId}`);
+    return (await this.viewWithAccess(tipId))?.view;
+  }
+
+  /**
+   * The view and the access-log entries of what was opened for it (logged in the tip's case's log, or the
+   * tip's while it is on none; empty when nothing sealed was opened).
+   */
+  async viewWithAccess(tipId: string): Promise<{ view: ReporterTipView; access: AccessEntry[] } | undefined> {
+    const tipStream = `tip-${tipId}`;
+    const tipEvents = await this.read(tipAggregate as unknown as AnyDefinition, tipStream);
     const first = tipEvents[0];
     if (!first || first.type !== 'TipReceived') return undefined;
     const link = [...tipEvents].reverse().find((e) => e.type === 'TipAccepted' || e.type === 'TipMergedIntoCase');
     const caseId = link ? str(link.data.caseId) : undefined;
-    const caseEvents = caseId ? await this.read(caseAggregate as unknown as AnyDefinition, `case-${caseId}`) : [];
+    const caseStream = `case-${caseId}`;
+    // Of the case, only questions to this tip's reporter and the closure's public statement are opened.
+    const caseEvents = caseId ? await this.read(caseAggregate as unknown as AnyDefinition, caseStream, (type, data) => type !== 'ReporterInfoRequested' || data.tipId === tipId) : [];
+    const access: AccessEntry[] = [];
+    for (const [streamId, events] of [
+      [tipStream, tipEvents],
+      [caseStream, caseEvents],
+    ] as const) {
+      const fields = [...new Set(events.flatMap((e) => e.opened))];
+      if (fields.length > 0) access.push({ logId: caseId ?? tipId, streamId, view: 'reporter_messages', subjectRefs: [streamId], fields });
+    }
 
     const view: ReporterTipView = {
       tipId,
@@ -252,6 +298,6 @@ export class ReporterTimeline {
     view.attachments = [...attachments.values()];
     // Defence in depth: nothing sealed may leave this function.
     if (JSON.stringify(view, (_k, v: unknown) => (isSealed(v) ? '\u0000sealed' : v)).includes('\u0000sealed')) throw new Error('reporter view holds a sealed value');
-    return view;
+    return { view, access };
   }
 }

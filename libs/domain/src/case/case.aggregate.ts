@@ -13,9 +13,10 @@ export const casePersonalData: PersonalDataMap = {
     { path: 'summary', subject: 'stream' },
     { path: 'outcome', subject: 'stream' },
   ],
-  // Custody holders and places, file names and transfer reasons are free text that may name people.
+  // Who collected it, custody holders and places, file names and transfer reasons are free text that may name people.
   EvidenceLogged: [
     { path: 'description', subject: 'stream' },
+    { path: 'collectedBy', subject: 'stream' },
     { path: 'custody.holder', subject: 'stream' },
     { path: 'custody.location', subject: 'stream' },
     { path: 'fileName', subject: 'stream' },

@@ -62,7 +62,7 @@ export type MergeCase = CommandOf<'MergeCase', { survivorCaseId: string }>;
 export type ScheduleRetention = CommandOf<'ScheduleRetention', { deleteAfter: string; policyCode: string }>;
 export type PlaceRetentionHold = CommandOf<'PlaceRetentionHold', { holdId: string; reason: string }>;
 export type ReleaseRetentionHold = CommandOf<'ReleaseRetentionHold', { holdId: string; reason: string }>;
-/** Issued by the retention job after it shredded the keys it lists (shred first, then the event). */
+/** Issued by the retention job before it shreds the keys it lists (the record first, at the case version it checked; then the shred). */
 export type ShredCaseKey = CommandOf<'ShredCaseKey', { streams: string[]; subjectRefs: string[] }>;
 
 export type CaseCommand =

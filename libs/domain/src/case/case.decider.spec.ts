@@ -867,10 +867,11 @@ describe('Case: evidence verification and custody', () => {
     const sealed = { enc: 'v1', kid: 'k:1', iv: 'iv', ct: 'ct' };
     const events = [...factFinding, logged, transferred(1)];
     const sealedTransfer = { ...transferred(1), data: { ...(transferred(1).data as object), to: { custodyNo: 2, holder: sealed, location: sealed }, reason: sealed } } as unknown as CaseEvent;
-    const sealedLog = { ...logged, data: { ...(logged.data as object), description: sealed, custody: { holder: sealed, location: sealed } } } as unknown as CaseEvent;
+    const sealedLog = { ...logged, data: { ...(logged.data as object), description: sealed, collectedBy: sealed, custody: { holder: sealed, location: sealed } } } as unknown as CaseEvent;
     expect(fold(caseDecider, [...factFinding, sealedLog, sealedTransfer])).toEqual(fold(caseDecider, events));
     expect(casePersonalData.EvidenceCustodyTransferred!.map((f) => f.path)).toEqual(['to.holder', 'to.location', 'reason']);
-    expect(casePersonalData.EvidenceLogged!.map((f) => f.path)).toEqual(['description', 'custody.holder', 'custody.location', 'fileName']);
+    // Who collected it is a name typed in as often as a user id: sealed with the rest.
+    expect(casePersonalData.EvidenceLogged!.map((f) => f.path)).toEqual(['description', 'collectedBy', 'custody.holder', 'custody.location', 'fileName']);
   });
 });
 
@@ -898,6 +899,7 @@ describe('Case: aggregate definition', () => {
       { type: 'InvestigationStepRecorded', data: { caseId, stepId: 's', stepType: 'other', performedAt: AT, performedBy: ['u'], summary: 's', relatedSubjectRefs: [], outcome: 'o' } },
       { type: 'InternalNoteAdded', data: { caseId, noteId: 'n', body: 'b', visibility: 'restricted' } },
       { type: 'AccusedPersonRemoved', data: { caseId, subjectRef: 'acc-1', reason: 'r' } },
+      { type: 'EvidenceLogged', data: { caseId, ...(SAMPLE.LogEvidence as Extract<CaseCommand, { type: 'LogEvidence' }>).data } },
     ];
     const seal = (event: CaseEvent): CaseEvent => {
       const data = { ...event.data } as Record<string, unknown>;

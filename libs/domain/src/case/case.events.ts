@@ -143,6 +143,7 @@ export type EvidenceLogged = Message<
     mediaType: string;
     storageUri: string;
     collectedAt: string;
+    /** Who collected it: a user id by default, or a name typed in — free text, so personal data (sealed under the case key). */
     collectedBy: string;
     source: EvidenceSource;
     description: string;
@@ -251,7 +252,10 @@ export type RetentionHoldPlaced = Message<'RetentionHoldPlaced', { caseId: strin
 export type RetentionHoldReleased = Message<'RetentionHoldReleased', { caseId: string; holdId: string; reason: string; releasedBy: string }>;
 /**
  * End-of-retention destruction: the keys of `streams` (the case and the tips only it holds) and of the
- * subjects found only in them (`subjectRefs`) were shredded. Ids only; the case takes no command after it.
+ * subjects found only in them (`subjectRefs`) are shredded. Recorded first, then carried out: the retention
+ * job appends it at the version of the case it checked, then revokes the reporter access of the tips listed
+ * and shreds the keys (the case stream's last); every later run finishes a destruction left half done.
+ * Ids only; the case takes no command after it.
  */
 export type CaseKeyShredded = Message<'CaseKeyShredded', { caseId: string; at: string; streams: string[]; subjectRefs: string[] }>;
 

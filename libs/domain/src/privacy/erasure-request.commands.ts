@@ -7,7 +7,7 @@ export type RequestPersonalDataErasure = CommandOf<
   { requestId: string; subjectRef: string; ground: ErasureGround; receivedAt: string; scope?: string[] }
 >;
 /**
- * Issued after the subject's key has been shredded (shred first, then the event): records the proof.
+ * Recorded before the subject's key is shredded (the record first, then the shred, so the log never claims less than the vault): the proof.
  * `streams` are the streams that held data sealed under the key. On an erased request it changes nothing,
  * so that executing again after a crash completes instead of failing.
  */

@@ -13,16 +13,17 @@ const NOW = '2024-05-02T03:00:00Z';
 const INVESTIGATOR = 'u-investigator';
 const CUSTODIAN = 'u-custodian';
 
-const as = (userId: string, role: Role) => ({ at: NOW, actor: { kind: 'user' as const, userId, role, officeCode: 'PACC4' } });
+const OFFICE = 'PACC4';
+const as = (userId: string, role: Role, officeCode = OFFICE) => ({ at: NOW, actor: { kind: 'user' as const, userId, role, officeCode } });
 type DataOf<T extends IdentityAccessCommandType> = Extract<IdentityAccessCommand, { type: T }>['data'];
 function cmd<T extends IdentityAccessCommandType>(type: T, data: DataOf<T>, meta = as(CUSTODIAN, 'custodian')): IdentityAccessCommand {
   return { type, data, meta } as IdentityAccessCommand;
 }
 
-const requestCommand = cmd('RequestIdentityAccess', { requestId: REQUEST, caseId: CASE, requestedBy: INVESTIGATOR, motivation: 'the reporter is the only witness to the payment' }, as(INVESTIGATOR, 'investigator'));
+const requestCommand = cmd('RequestIdentityAccess', { requestId: REQUEST, caseId: CASE, officeCode: OFFICE, requestedBy: INVESTIGATOR, motivation: 'the reporter is the only witness to the payment' }, as(INVESTIGATOR, 'investigator'));
 const requested: IdentityAccessEvent = {
   type: 'IdentityAccessRequested',
-  data: { requestId: REQUEST, caseId: CASE, requestedBy: INVESTIGATOR, motivation: 'the reporter is the only witness to the payment', requestedAt: NOW },
+  data: { requestId: REQUEST, caseId: CASE, officeCode: OFFICE, requestedBy: INVESTIGATOR, motivation: 'the reporter is the only witness to the payment', requestedAt: NOW },
 };
 const granted: IdentityAccessEvent = { type: 'IdentityAccessGranted', data: { requestId: REQUEST, caseId: CASE, custodianUserId: CUSTODIAN, motivation: 'needed for the interview', decidedAt: NOW } };
 const denied: IdentityAccessEvent = { type: 'IdentityAccessDenied', data: { requestId: REQUEST, caseId: CASE, custodianUserId: CUSTODIAN, motivation: 'ask the reporter through the channel first', decidedAt: NOW } };
@@ -49,16 +50,17 @@ describe('IdentityAccessRequest decider', () => {
   it('lets a supervisor request too, but no other role', () => {
     spec
       .given([])
-      .when(cmd('RequestIdentityAccess', { requestId: REQUEST, caseId: CASE, requestedBy: 'u-sup', motivation: 'm' }, as('u-sup', 'supervisor')))
+      .when(cmd('RequestIdentityAccess', { requestId: REQUEST, caseId: CASE, officeCode: OFFICE, requestedBy: 'u-sup', motivation: 'm' }, as('u-sup', 'supervisor')))
       .thenProduces((events) => expect(events.map((e) => e.type)).toEqual(['IdentityAccessRequested']));
     for (const role of ['custodian', 'auditor', 'admin', 'intake_officer', 'analyst', 'clinic_staff'] as const) {
-      spec.given([]).when(cmd('RequestIdentityAccess', { requestId: REQUEST, caseId: CASE, requestedBy: 'u-x', motivation: 'm' }, as('u-x', role))).thenThrows(RuleViolationError, 'IDENTITY_ACCESS.REQUESTER_ROLE');
+      spec.given([]).when(cmd('RequestIdentityAccess', { requestId: REQUEST, caseId: CASE, officeCode: OFFICE, requestedBy: 'u-x', motivation: 'm' }, as('u-x', role))).thenThrows(RuleViolationError, 'IDENTITY_ACCESS.REQUESTER_ROLE');
     }
   });
 
   it('refuses a request made in someone else\'s name, a blank motivation, a reporter actor and a second request on the stream', () => {
-    spec.given([]).when(cmd('RequestIdentityAccess', { requestId: REQUEST, caseId: CASE, requestedBy: 'u-other', motivation: 'm' }, as(INVESTIGATOR, 'investigator'))).thenThrows(InvalidCommandError, 'IDENTITY_ACCESS.NOT_OWN_REQUEST');
-    spec.given([]).when(cmd('RequestIdentityAccess', { requestId: REQUEST, caseId: CASE, requestedBy: INVESTIGATOR, motivation: '   ' }, as(INVESTIGATOR, 'investigator'))).thenThrows(InvalidCommandError, 'IDENTITY_ACCESS.INVALID_FIELD');
+    spec.given([]).when(cmd('RequestIdentityAccess', { requestId: REQUEST, caseId: CASE, officeCode: OFFICE, requestedBy: 'u-other', motivation: 'm' }, as(INVESTIGATOR, 'investigator'))).thenThrows(InvalidCommandError, 'IDENTITY_ACCESS.NOT_OWN_REQUEST');
+    spec.given([]).when(cmd('RequestIdentityAccess', { requestId: REQUEST, caseId: CASE, officeCode: OFFICE, requestedBy: INVESTIGATOR, motivation: '   ' }, as(INVESTIGATOR, 'investigator'))).thenThrows(InvalidCommandError, 'IDENTITY_ACCESS.INVALID_FIELD');
+    spec.given([]).when(cmd('RequestIdentityAccess', { requestId: REQUEST, caseId: CASE, officeCode: 'pacc 4', requestedBy: INVESTIGATOR, motivation: 'm' }, as(INVESTIGATOR, 'investigator'))).thenThrows(InvalidCommandError, 'IDENTITY_ACCESS.INVALID_FIELD');
     spec.given([]).when({ ...requestCommand, meta: { at: NOW, actor: { kind: 'reporter' } } }).thenThrows(InvalidCommandError, 'IDENTITY_ACCESS.ACTOR_USER_REQUIRED');
     spec.given([requested]).when(requestCommand).thenThrows(StreamAlreadyExistsError, 'STREAM.ALREADY_EXISTS');
   });
@@ -90,6 +92,14 @@ describe('IdentityAccessRequest decider', () => {
       .thenProduces((events) => expect(events).toEqual([{ ...revoked, data: { ...revoked.data, custodianUserId: INVESTIGATOR } }]));
   });
 
+  it("only a custodian of the case's office decides or revokes: one of another office, or of none, is refused", () => {
+    for (const type of ['GrantIdentityAccess', 'DenyIdentityAccess'] as const) {
+      spec.given([requested]).when({ ...decisions[type], meta: as('u-cust-other', 'custodian', 'OTHER9') }).thenThrows(RuleViolationError, 'IDENTITY_ACCESS.OTHER_OFFICE');
+      spec.given([requested]).when({ ...decisions[type], meta: { at: NOW, actor: { kind: 'user' as const, userId: 'u-cust-none', role: 'custodian' as const } } }).thenThrows(RuleViolationError, 'IDENTITY_ACCESS.OTHER_OFFICE');
+    }
+    spec.given([requested, granted]).when({ ...decisions.RevokeIdentityAccess, meta: as('u-cust-other', 'custodian', 'OTHER9') }).thenThrows(RuleViolationError, 'IDENTITY_ACCESS.OTHER_OFFICE');
+  });
+
   it('a custodian revokes a grant', () => {
     spec.given([requested, granted]).when(decisions.RevokeIdentityAccess).then([revoked]);
   });
@@ -112,7 +122,7 @@ describe('IdentityAccessRequest decider', () => {
     const sealed = { enc: 'v1', kid: 'identityaccess-req-0001:1', iv: 'AAAA', ct: 'BBBB' };
     const sealedHistory = historyTo.revoked.map((e) => ({ ...e, data: { ...e.data, ...('motivation' in e.data ? { motivation: sealed } : {}), ...('reason' in e.data ? { reason: sealed } : {}) } })) as unknown as IdentityAccessEvent[];
     expect(fold(identityAccessDecider, sealedHistory)).toEqual(fold(identityAccessDecider, historyTo.revoked));
-    expect(fold(identityAccessDecider, historyTo.revoked)).toEqual({ requestId: REQUEST, caseId: CASE, requestedBy: INVESTIGATOR, status: 'revoked' });
+    expect(fold(identityAccessDecider, historyTo.revoked)).toEqual({ requestId: REQUEST, caseId: CASE, officeCode: OFFICE, requestedBy: INVESTIGATOR, status: 'revoked' });
   });
 
   it('seals every free-text field under the stream key and lives in identityaccess- streams', () => {

@@ -1,4 +1,5 @@
 import { guardsFor } from '../reference/guards.js';
+import { isOfficeCode } from '../reference/reference-numbers.js';
 import { assertNever, type CommandMeta, type Decider, type Role } from '../shared/decider.js';
 import { ForbiddenTransitionError, InvalidCommandError, RuleViolationError, StreamAlreadyExistsError, StreamNotFoundError } from '../shared/errors.js';
 import type { IdentityAccessCommand, IdentityAccessCommandType } from './identity-access.commands.js';
@@ -22,6 +23,8 @@ export const IDENTITY_ACCESS_REQUESTER_ROLES: readonly Role[] = ['investigator',
 export interface IdentityAccessRequest {
   requestId: string;
   caseId: string;
+  /** The case's office: its custodians, and no others, decide. */
+  officeCode: string;
   requestedBy: string;
   status: IdentityAccessStatus;
 }
@@ -33,6 +36,11 @@ const PREFIX = 'IDENTITY_ACCESS';
 const g = guardsFor(PREFIX);
 const MOTIVATION_MAX = 2_000;
 
+function officeCodeOf(value: unknown): string {
+  if (!isOfficeCode(value)) throw new InvalidCommandError(`${PREFIX}.INVALID_FIELD`, 'officeCode must be 2–12 upper-case letters or digits', 'officeCode');
+  return value;
+}
+
 function userOf(meta: CommandMeta): string {
   if (meta.actor.kind !== 'user' || !meta.actor.userId) {
     throw new InvalidCommandError(`${PREFIX}.ACTOR_USER_REQUIRED`, 'this command must come from a signed-in user', 'meta.actor.userId');
@@ -40,10 +48,16 @@ function userOf(meta: CommandMeta): string {
   return meta.actor.userId;
 }
 
-/** A decision is the custodian's, and never the requester's own — even when the requester is also a custodian. */
+/**
+ * A decision is a custodian's of the case's office, and never the requester's own — even when the requester
+ * is also a custodian.
+ */
 function custodianOf(meta: CommandMeta, state: IdentityAccessRequest, deciding: boolean): string {
   const userId = userOf(meta);
   if (meta.actor.role !== 'custodian') throw new RuleViolationError(`${PREFIX}.CUSTODIAN_ONLY`, 'only an identity custodian decides on identity access', { role: meta.actor.role ?? null });
+  if (meta.actor.officeCode === undefined || meta.actor.officeCode !== state.officeCode) {
+    throw new RuleViolationError(`${PREFIX}.OTHER_OFFICE`, "only a custodian of the case's office decides on identity access to it", { requestId: state.requestId });
+  }
   if (deciding && userId === state.requestedBy) {
     throw new RuleViolationError(`${PREFIX}.SELF_DECISION`, 'a request for identity access must be decided by a custodian other than the requester', { requestId: state.requestId });
   }
@@ -65,7 +79,7 @@ function decide(command: IdentityAccessCommand, state: IdentityAccessState): Ide
     return [
       {
         type: 'IdentityAccessRequested',
-        data: { requestId: g.id(d.requestId, 'requestId'), caseId: g.id(d.caseId, 'caseId'), requestedBy, motivation: g.text(d.motivation, 'motivation', MOTIVATION_MAX), requestedAt: at },
+        data: { requestId: g.id(d.requestId, 'requestId'), caseId: g.id(d.caseId, 'caseId'), officeCode: officeCodeOf(d.officeCode), requestedBy, motivation: g.text(d.motivation, 'motivation', MOTIVATION_MAX), requestedAt: at },
       },
     ];
   }
@@ -95,7 +109,7 @@ function decide(command: IdentityAccessCommand, state: IdentityAccessState): Ide
 
 function evolve(state: IdentityAccessState, event: IdentityAccessEvent): IdentityAccessState {
   if (event.type === 'IdentityAccessRequested') {
-    return { requestId: event.data.requestId, caseId: event.data.caseId, requestedBy: event.data.requestedBy, status: 'pending' };
+    return { requestId: event.data.requestId, caseId: event.data.caseId, officeCode: event.data.officeCode, requestedBy: event.data.requestedBy, status: 'pending' };
   }
   if (!state) throw new Error(`${event.type} before IdentityAccessRequested`);
   switch (event.type) {

@@ -10,10 +10,13 @@ import type { Message } from '../shared/decider.js';
 export const IDENTITY_ACCESS_STATUSES = ['pending', 'granted', 'denied', 'revoked'] as const;
 export type IdentityAccessStatus = (typeof IDENTITY_ACCESS_STATUSES)[number];
 
-/** `motivation` is personal data (stream key). */
+/**
+ * `motivation` is personal data (stream key). `officeCode` is the office of the case (read from the case's
+ * stream when the request is made): only a custodian of that office decides on the request.
+ */
 export type IdentityAccessRequested = Message<
   'IdentityAccessRequested',
-  { requestId: string; caseId: string; requestedBy: string; motivation: string; requestedAt: string }
+  { requestId: string; caseId: string; officeCode: string; requestedBy: string; motivation: string; requestedAt: string }
 >;
 
 /** `motivation` is personal data (stream key). */

@@ -19,10 +19,24 @@ export type AcceptTip = CommandOf<'AcceptTip', { caseId: string }>;
 export type MergeTipIntoCase = CommandOf<'MergeTipIntoCase', { caseId: string; reason: string }>;
 export type RejectTip = CommandOf<'RejectTip', { reason: TipRejectionReason; note?: string }>;
 export type ReferTipOut = CommandOf<'ReferTipOut', { toAgency: ReferralTarget; toAgencyId?: string; referenceNo?: string; packageSha256?: string }>;
-export type PostReporterMessage = CommandOf<'PostReporterMessage', { messageId: string; body: string }>;
+/**
+ * Caps on what a reporter may add to a tip (configuration, passed in by the application with each command:
+ * the decider reads no configuration). Absent: no cap. Never stored in the event.
+ */
+export interface ReporterMessageLimits {
+  /** Reporter messages per UTC day, per tip. */
+  maxPerDay?: number;
+}
+export interface ReporterAttachmentLimits {
+  /** Attachments per tip, those sent with the tip included. */
+  maxCount?: number;
+  /** Total bytes of a tip's attachments, those sent with the tip included. */
+  maxTotalBytes?: number;
+}
+export type PostReporterMessage = CommandOf<'PostReporterMessage', { messageId: string; body: string; limits?: ReporterMessageLimits }>;
 export type PostReporterReply = CommandOf<'PostReporterReply', { messageId: string; body: string }>;
 export type ProvideReporterIdentity = CommandOf<'ProvideReporterIdentity', { subjectRef: string; identity: ReporterIdentity; contactConsent: boolean }>;
-export type AddReporterAttachment = CommandOf<'AddReporterAttachment', TipAttachment>;
+export type AddReporterAttachment = CommandOf<'AddReporterAttachment', TipAttachment & { limits?: ReporterAttachmentLimits }>;
 export type RecordAttachmentScan = CommandOf<'RecordAttachmentScan', { attachmentId: string; result: ScanResult; engine: string }>;
 export type RotateReceipt = CommandOf<'RotateReceipt', { newReceiptHash: string }>;
 export type ExtendReporterAccess = CommandOf<'ExtendReporterAccess', { newExpiry: string }>;

@@ -213,13 +213,50 @@ describe('Tip: reporter thread', () => {
       spec
         .given(given)
         .when(command('PostReporterMessage', { messageId: 'm-1', body: 'I have more documents' }, meta(reporter)))
-        .then([{ type: 'ReporterMessagePosted', data: { tipId, messageId: 'm-1', body: 'I have more documents' } }]);
+        .then([{ type: 'ReporterMessagePosted', data: { tipId, messageId: 'm-1', body: 'I have more documents', postedAt: AT } }]);
     }
     // On a case, the message names it (the case's queue shows the reporter's activity).
     spec
       .given(afterCaseClosed)
       .when(command('PostReporterMessage', { messageId: 'm-1', body: 'I have more documents' }, meta(reporter)))
-      .then([{ type: 'ReporterMessagePosted', data: { tipId, messageId: 'm-1', body: 'I have more documents', caseId: 'case-1' } }]);
+      .then([{ type: 'ReporterMessagePosted', data: { tipId, messageId: 'm-1', body: 'I have more documents', caseId: 'case-1', postedAt: AT } }]);
+  });
+
+  describe('caps (configuration, passed with the command)', () => {
+    const message = (n: number, at: string) => ({ type: 'ReporterMessagePosted', data: { tipId, messageId: `m-${n}`, body: 'text', postedAt: at } }) as TipEvent;
+    const post = (at: string, maxPerDay?: number) =>
+      command('PostReporterMessage', { messageId: 'm-new', body: 'more', ...(maxPerDay !== undefined ? { limits: { maxPerDay } } : {}) }, meta(reporter, at));
+    const sameDay = ['2023-03-29T01:00:00.000Z', '2023-03-29T02:00:00.000Z', '2023-03-29T02:30:00.000Z'];
+
+    it('refuses a reporter message over the per-day cap (UTC day), and takes one again the next day; the limits never reach the event', () => {
+      const given = [received, ...sameDay.map((at, i) => message(i, at))];
+      spec.given(given).when(post(AT, 3)).thenThrows(RuleViolationError, 'TIP.REPORTER_MESSAGE_LIMIT');
+      spec.given(given).when(post(AT, 4)).then([{ type: 'ReporterMessagePosted', data: { tipId, messageId: 'm-new', body: 'more', postedAt: AT } }]);
+      spec.given(given).when(post('2023-03-30T00:00:00.000Z', 3)).thenProduces((events) => expect(events).toHaveLength(1));
+      // No cap configured: no limit.
+      spec.given(given).when(post(AT)).thenProduces((events) => expect(events).toHaveLength(1));
+    });
+
+    it('counts only messages that carry their time, and restarts the count on a new day', () => {
+      spec.given([received, { type: 'ReporterMessagePosted', data: { tipId, messageId: 'old', body: 'x' } }, message(1, AT)]).thenState((state) => expect([state.reporterMessageDay, state.reporterMessagesThatDay]).toEqual(['2023-03-29', 1]));
+      spec.given([received, message(1, '2023-03-28T23:59:59.000Z'), message(2, AT)]).thenState((state) => expect([state.reporterMessageDay, state.reporterMessagesThatDay]).toEqual(['2023-03-29', 1]));
+    });
+
+    const attachment = (id: string, byteLength: number, limits?: { maxCount?: number; maxTotalBytes?: number }) =>
+      command('AddReporterAttachment', { attachmentId: id, sha256: HASH, byteLength, mediaType: 'image/png', fileName: `${id}.png`, ...(limits ? { limits } : {}) }, meta(reporter));
+    const added = (id: string, byteLength: number) => ({ type: 'ReporterAttachmentAdded', data: { tipId, attachmentId: id, sha256: HASH, byteLength, mediaType: 'image/png', fileName: `${id}.png` } }) as TipEvent;
+
+    it('refuses an attachment over the per-tip count, counting those sent with the tip', () => {
+      // The received tip has one attachment (1024 bytes).
+      spec.given([received, added('a-2', 10)]).when(attachment('a-3', 10, { maxCount: 2 })).thenThrows(RuleViolationError, 'TIP.ATTACHMENT_LIMIT');
+      spec.given([received, added('a-2', 10)]).when(attachment('a-3', 10, { maxCount: 3 })).then([added('a-3', 10)]);
+    });
+
+    it('refuses an attachment that would take the tip over its total bytes', () => {
+      spec.given([received, added('a-2', 1000)]).thenState((state) => expect(state.attachmentBytes).toBe(2024));
+      spec.given([received, added('a-2', 1000)]).when(attachment('a-3', 1, { maxTotalBytes: 2024 })).thenThrows(RuleViolationError, 'TIP.ATTACHMENT_BYTES_LIMIT');
+      spec.given([received, added('a-2', 1000)]).when(attachment('a-3', 1, { maxTotalBytes: 2025 })).then([added('a-3', 1)]);
+    });
   });
 
   it('records staff replies with the replying user', () => {

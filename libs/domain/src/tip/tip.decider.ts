@@ -37,9 +37,20 @@ export interface TipState {
   reporterSubjectRef?: string;
   caseId?: string;
   attachments: Readonly<Record<string, ScanState>>;
+  /** Total bytes of the tip's attachments (for the per-tip cap). */
+  attachmentBytes: number;
+  /** UTC day (YYYY-MM-DD) of the latest reporter message that carried its time, and how many that day had. */
+  reporterMessageDay?: string;
+  reporterMessagesThatDay: number;
 }
 
-export const initialTipState = (): TipState => ({ status: 'initial', tipId: '', reporterAccess: 'active', attachments: {} });
+export const initialTipState = (): TipState => ({ status: 'initial', tipId: '', reporterAccess: 'active', attachments: {}, attachmentBytes: 0, reporterMessagesThatDay: 0 });
+
+/** The UTC day of an ISO instant. */
+const utcDay = (instant: string): string => {
+  const time = Date.parse(instant);
+  return Number.isNaN(time) ? instant.slice(0, 10) : new Date(time).toISOString().slice(0, 10);
+};
 
 const CATEGORIES = Object.keys(COMPLAINT_CATEGORIES) as ComplaintCategory[];
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -151,10 +162,17 @@ function decide(command: TipCommand, state: TipState): TipEvent[] {
       }
       return [{ type: 'TipReferredOut', data: { tipId, ...command.data, sentAt: at } }];
     }
-    case 'PostReporterMessage':
-      requireText(command.data.messageId, 'messageId');
-      requireText(command.data.body, 'body');
-      return [{ type: 'ReporterMessagePosted', data: { tipId, ...command.data, ...(state.caseId ? { caseId: state.caseId } : {}) } }];
+    case 'PostReporterMessage': {
+      const { limits, ...message } = command.data;
+      requireText(message.messageId, 'messageId');
+      requireText(message.body, 'body');
+      const day = utcDay(at);
+      const sentToday = state.reporterMessageDay === day ? state.reporterMessagesThatDay : 0;
+      if (limits?.maxPerDay !== undefined && sentToday >= limits.maxPerDay) {
+        throw new RuleViolationError('TIP.REPORTER_MESSAGE_LIMIT', `a tip takes at most ${limits.maxPerDay} reporter messages a day (UTC)`, { maxPerDay: limits.maxPerDay, day });
+      }
+      return [{ type: 'ReporterMessagePosted', data: { tipId, ...message, ...(state.caseId ? { caseId: state.caseId } : {}), postedAt: at } }];
+    }
     case 'PostReporterReply': {
       requireText(command.data.messageId, 'messageId');
       requireText(command.data.body, 'body');
@@ -170,12 +188,21 @@ function decide(command: TipCommand, state: TipState): TipEvent[] {
       }
       return [{ type: 'ReporterIdentityProvided', data: { tipId, ...command.data } }];
     }
-    case 'AddReporterAttachment':
-      validateAttachment(command.data, '');
-      if (command.data.attachmentId in state.attachments) {
+    case 'AddReporterAttachment': {
+      const { limits, ...attachment } = command.data;
+      validateAttachment(attachment, '');
+      if (attachment.attachmentId in state.attachments) {
         throw new RuleViolationError('TIP.DUPLICATE_ATTACHMENT', 'an attachment with this id already exists');
       }
-      return [{ type: 'ReporterAttachmentAdded', data: { tipId, ...command.data } }];
+      const count = Object.keys(state.attachments).length;
+      if (limits?.maxCount !== undefined && count >= limits.maxCount) {
+        throw new RuleViolationError('TIP.ATTACHMENT_LIMIT', `a tip takes at most ${limits.maxCount} attachments`, { maxCount: limits.maxCount });
+      }
+      if (limits?.maxTotalBytes !== undefined && state.attachmentBytes + attachment.byteLength > limits.maxTotalBytes) {
+        throw new RuleViolationError('TIP.ATTACHMENT_BYTES_LIMIT', `a tip's attachments take at most ${limits.maxTotalBytes} bytes in all`, { maxTotalBytes: limits.maxTotalBytes, usedBytes: state.attachmentBytes });
+      }
+      return [{ type: 'ReporterAttachmentAdded', data: { tipId, ...attachment } }];
+    }
     case 'RecordAttachmentScan': {
       const { attachmentId } = command.data;
       requireCode(SCAN_RESULTS, command.data.result, 'result');
@@ -213,7 +240,8 @@ export function evolveTip(state: TipState, event: TipEvent): TipState {
     case 'TipReceived': {
       const { tipId, reporterAccessExpiresAt, attachments } = event.data;
       const scans = Object.fromEntries(attachments.map((a): [string, ScanState] => [a.attachmentId, 'pending']));
-      return { ...initialTipState(), status: 'received', tipId, reporterAccessExpiresAt, attachments: scans };
+      const attachmentBytes = attachments.reduce((sum, a) => sum + (Number.isFinite(a.byteLength) ? a.byteLength : 0), 0);
+      return { ...initialTipState(), status: 'received', tipId, reporterAccessExpiresAt, attachments: scans, attachmentBytes };
     }
     case 'TipAcknowledged':
       return { ...state, status: 'screening' };
@@ -228,7 +256,11 @@ export function evolveTip(state: TipState, event: TipEvent): TipState {
     case 'ReporterIdentityProvided':
       return { ...state, reporterSubjectRef: event.data.subjectRef };
     case 'ReporterAttachmentAdded':
-      return { ...state, attachments: { ...state.attachments, [event.data.attachmentId]: 'pending' } };
+      return {
+        ...state,
+        attachments: { ...state.attachments, [event.data.attachmentId]: 'pending' },
+        attachmentBytes: state.attachmentBytes + (Number.isFinite(event.data.byteLength) ? event.data.byteLength : 0),
+      };
     case 'AttachmentScanCompleted':
       return { ...state, attachments: { ...state.attachments, [event.data.attachmentId]: event.data.result } };
     case 'ReporterAccessExtended':
@@ -237,7 +269,12 @@ export function evolveTip(state: TipState, event: TipEvent): TipState {
       return { ...state, reporterAccess: 'expired' };
     case 'ReporterAccessRevoked':
       return { ...state, reporterAccess: 'revoked' };
-    case 'ReporterMessagePosted':
+    case 'ReporterMessagePosted': {
+      const { postedAt } = event.data;
+      if (postedAt === undefined) return state;
+      const day = utcDay(postedAt);
+      return { ...state, reporterMessageDay: day, reporterMessagesThatDay: state.reporterMessageDay === day ? state.reporterMessagesThatDay + 1 : 1 };
+    }
     case 'ReporterReplyPosted':
     case 'ReceiptRotated':
       return state;

@@ -81,7 +81,11 @@ export type ReporterIdentityProvided = Message<
  * `caseId` (since issue 5, optional): the case the tip was on when the message was posted, so that the
  * case's read model can show the reporter's activity without a look-up (events before it have none).
  */
-export type ReporterMessagePosted = Message<'ReporterMessagePosted', { tipId: string; messageId: string; body: string; caseId?: string }>;
+/**
+ * `postedAt` (since the per-day cap, optional): the command time, so that the fold can count a day's
+ * messages without a clock (events before it have none and are not counted).
+ */
+export type ReporterMessagePosted = Message<'ReporterMessagePosted', { tipId: string; messageId: string; body: string; caseId?: string; postedAt?: string }>;
 export type ReporterReplyPosted = Message<'ReporterReplyPosted', { tipId: string; messageId: string; body: string; postedBy: string; caseId?: string }>;
 export type ReporterAttachmentAdded = Message<'ReporterAttachmentAdded', { tipId: string } & TipAttachment>;
 export type AttachmentScanCompleted = Message<

@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { ExecuteAggregateCommand, actorOf, type CommandResult } from '#application';
+import { EventStore, ExecuteAggregateCommand, actorOf, type CommandResult } from '#application';
 import { AppConfig } from '#config';
-import type { Actor, AggregateDefinition, CommandMeta } from '#domain';
+import { StreamNotFoundError, type Actor, type AggregateDefinition, type CommandMeta } from '#domain';
 import type { AuthedRequest } from './auth.js';
+import { logSecurityEvent } from './logger.js';
 import { ProblemError, problem } from './problem.js';
 
 type AnyAggregate = AggregateDefinition<{ type: string; meta: CommandMeta }, { type: string; data: unknown }, unknown>;
@@ -34,13 +35,43 @@ export function setEtag(reply: FastifyReply, version: number): void {
   void reply.header('etag', `"${version}"`);
 }
 
-/** From an HTTP request to the CommandBus: actor, time, correlation and If-Match come from the request. */
+const OFFICE_CACHE_LIMIT = 100_000;
+
+/**
+ * From an HTTP request to the CommandBus: actor, time, correlation and If-Match come from the request.
+ * Staff act only on the streams of their own office: a tip or case records its office in its first event,
+ * and a command from a user of another office is answered as if the stream did not exist.
+ */
 @Injectable()
 export class CommandDispatcher {
+  /** streamId → office of its first event (never changes once written); null when the stream names none. */
+  private readonly offices = new Map<string, string | null>();
+
   constructor(
     @Inject(CommandBus) private readonly bus: CommandBus,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(EventStore) private readonly store: EventStore,
   ) {}
+
+  /** The office a stream belongs to, from its first event; undefined while the stream does not exist. */
+  private async officeOf(streamId: string): Promise<string | null | undefined> {
+    if (this.offices.has(streamId)) return this.offices.get(streamId);
+    const [first] = await this.store.readStream(streamId, { limit: 1 });
+    if (!first) return undefined;
+    const office = (first.data as { officeCode?: unknown }).officeCode;
+    const value = typeof office === 'string' ? office : null;
+    if (this.offices.size >= OFFICE_CACHE_LIMIT) this.offices.clear();
+    this.offices.set(streamId, value);
+    return value;
+  }
+
+  private async requireSameOffice(aggregate: AnyAggregate, streamId: string, actor: Actor, request: AuthedRequest): Promise<void> {
+    if (actor.kind !== 'user') return;
+    const office = await this.officeOf(streamId);
+    if (!office || office === actor.officeCode) return;
+    logSecurityEvent(request, { event: 'authz_failure', outcome: 'failure', reason: 'AUTH.OTHER_OFFICE', userId: actor.userId, role: actor.role, status: 404 });
+    throw new StreamNotFoundError(aggregate.name);
+  }
 
   /**
    * When the command happened: now, or — only where backdated entry is switched on (entering paper
@@ -93,6 +124,7 @@ export class CommandDispatcher {
     data = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
     const expectedVersion = options.expectedVersion ?? (options.useIfMatch === false ? undefined : parseIfMatch(request.headers['if-match']));
     const meta: CommandMeta = { at: options.at ?? this.at(request), actor: options.actor ?? this.actor(request) };
+    await this.requireSameOffice(aggregate, streamId, meta.actor, request);
     const result: CommandResult = await this.bus.execute(
       new ExecuteAggregateCommand(aggregate, streamId, { type, data, meta } as { type: string; meta: CommandMeta }, {
         ...(expectedVersion !== undefined ? { expectedVersion } : {}),

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { createHmac, randomBytes } from 'node:crypto';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
@@ -17,10 +18,45 @@ export function loggerOptions(level: string): LoggerOptions {
       censor: '[redacted]',
     },
     serializers: {
-      req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+      // Never the client address. On reporter routes the route pattern instead of the path (no tip id).
+      req: (req: { method?: string; url?: string; id?: string; routeOptions?: { url?: string } }) => ({ id: req.id, method: req.method, url: loggedPath(req.url, req.routeOptions?.url) }),
     },
   };
 }
+
+const REPORTER_PREFIX = /^\/api\/v1\/reporter(\/|\?|$)/;
+
+/**
+ * Whether the request is on a reporter route (`/api/v1/reporter…`). What is logged there must not tie the
+ * client to a tip: see logSecurityEvent.
+ */
+export function isReporterPath(url: string | undefined): boolean {
+  return url !== undefined && REPORTER_PREFIX.test(url);
+}
+
+/** The path of the request log line: without the query; on reporter routes the pattern, or ids blanked. */
+function loggedPath(url: string | undefined, pattern: string | undefined): string | undefined {
+  const path = url?.split('?')[0];
+  if (!isReporterPath(path)) return path;
+  return pattern ?? path!.replace(/\/[^/]{16,}/g, '/:id');
+}
+
+/**
+ * The keyed tag that stands for the client address on reporter routes: HMAC-SHA256 under a random key that
+ * lives only in this process and is replaced at each UTC midnight, truncated to 64 bits. Within a day the
+ * attempts of one client group together (brute force stays visible); nobody — the operator included — can
+ * turn a tag back into an address, or match it against an address logged elsewhere, once the day's key is
+ * gone (and while it exists only the running process holds it).
+ */
+let tagKey: { day: string; key: Buffer } | undefined;
+export function clientTag(address: string, now: Date = new Date()): string {
+  const day = now.toISOString().slice(0, 10);
+  if (tagKey?.day !== day) tagKey = { day, key: randomBytes(32) };
+  return createHmac('sha256', tagKey.key).update(address).digest('hex').slice(0, 16);
+}
+
+/** Fields that would tie a reporter request to a tip (or to a session that maps to one), never logged there. */
+const REPORTER_UNLOGGED = new Set(['sessionId', 'tipId', 'tipNo', 'caseId', 'requestId', 'clientIp', 'correlationId']);
 
 export interface CreateLoggerOptions {
   /** Write to this file (appended, created with mode 0600) instead of stdout. */
@@ -75,18 +111,24 @@ export interface SecurityEvent {
 /**
  * Logs one security event on the request's logger (which carries `reqId`): failures at warn, except refused
  * input (everyday client mistakes, at info like successes).
+ *
+ * On reporter routes (a whistleblower's requests) the event carries no client address, request id, session,
+ * tip or case id: the client address is replaced by `clientTag` (see clientTag), and `reqId` — which the
+ * line still carries — never lands in the event store (reporter commands get correlation ids of their own).
+ * So no log line ties an address to a tip, even with the reporter_sessions table (session → tip) at hand.
  */
 export function logSecurityEvent(request: FastifyRequest, event: SecurityEvent): void {
   const { details, ...fields } = event;
-  const entry = {
+  const reporter = isReporterPath(request.url);
+  const entry: Record<string, unknown> = {
     security: true,
     ...fields,
     ...(details ?? {}),
-    route: request.routeOptions?.url ?? request.url.split('?')[0],
+    route: request.routeOptions?.url ?? loggedPath(request.url, undefined),
     method: request.method,
-    requestId: request.id,
-    clientIp: request.ip,
+    ...(reporter ? { clientTag: clientTag(request.ip) } : { requestId: request.id, clientIp: request.ip }),
   };
+  if (reporter) for (const key of REPORTER_UNLOGGED) delete entry[key];
   if (event.outcome === 'failure' && event.event !== 'input_rejected') request.log.warn(entry, `security ${event.event}`);
   else request.log.info(entry, `security ${event.event}`);
 }

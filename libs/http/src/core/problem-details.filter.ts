@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { DuplicateEventIdError, InvalidCredentialsError, TooManyLoginAttemptsError, UsernameTakenError, WrongExpectedVersionError } from '#application';
+import { DuplicateEventIdError, InvalidCredentialsError, KeyShreddedError, TooManyLoginAttemptsError, UsernameTakenError, WrongExpectedVersionError } from '#application';
 import { ForbiddenTransitionError, InvalidCommandError, RuleViolationError, StreamAlreadyExistsError, StreamNotFoundError, type DomainError } from '#domain';
 import { logSecurityEvent } from './logger.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem, type ProblemDetails } from './problem.js';
@@ -45,6 +45,12 @@ export function toProblem(error: unknown): { problem: ProblemDetails; headers: R
     return { problem: problem(409, error.code, 'the stream has moved on since the version you sent', { expectedVersion: error.expected, currentVersion: error.actual }), headers: {} };
   }
   if (error instanceof DuplicateEventIdError) return { problem: problem(409, error.code, error.message), headers: {} };
+  // A command that would seal personal data under a shredded key (a reporter re-sending their identity after
+  // erasure, a message on a tip destroyed at the end of retention): that data may never be stored again. The
+  // detail names no subject (its ref would tie the erasure to the caller's tip).
+  if (error instanceof KeyShreddedError) {
+    return { problem: problem(410, error.code, 'this personal data was erased (its key was shredded): nothing more can be recorded under it'), headers: {} };
+  }
   if (error instanceof UsernameTakenError) return { problem: problem(409, error.code, error.message), headers: {} };
   if (error instanceof InvalidCredentialsError) return { problem: problem(401, error.code, error.message), headers: { 'www-authenticate': 'Bearer' } };
   if (error instanceof TooManyLoginAttemptsError) return { problem: problem(429, error.code, error.message), headers: { 'retry-after': String(error.retryAfterSeconds) } };

@@ -18,11 +18,18 @@
  * event. Commands sent for a reporter carry actor `{kind: 'reporter'}` (CommandDispatcher.actor does that for
  * a request without a staff principal). The matrix test (test/e2e/role-matrix.e2e.spec.ts) finds these
  * routes by the `casetrail:reporter` metadata and checks that a staff token and no token are refused.
+ *
+ * `@ReporterRoute({ writes: true })` (messages, identity, attachments, receipt rotation) also puts
+ * `ReporterWriteGuard` after it: a per-session and per-tip rate limit (ReporterWriteLimiter) → 429
+ * `REPORTER.TOO_MANY_WRITES` with `Retry-After`, logged as `rate_limited`.
+ *
+ * Logging on these routes never ties the client to the tip: see logSecurityEvent (no address, session,
+ * request or tip id in security events; the request log line has the route pattern, not the tip id).
  */
 import { Inject, Injectable, SetMetadata, UseGuards, applyDecorators, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ReporterAccessService } from '#application';
+import { ReporterAccessService, ReporterWriteLimitedError, ReporterWriteLimiter } from '#application';
 import { Public, type AuthedRequest } from './auth.js';
 import { logSecurityEvent } from './logger.js';
 import { ProblemError, problem } from './problem.js';
@@ -95,5 +102,26 @@ export class ReporterGuard implements CanActivate {
   }
 }
 
-/** A route for the reporter's token only (see the file header). */
-export const ReporterRoute = () => applyDecorators(Public(), SetMetadata(REPORTER_ROUTE, true), UseGuards(NoIdempotencyReplay, ReporterGuard), ApiBearerAuth());
+/** The per-session and per-tip limit on reporter writes (after ReporterGuard, which sets the reporter). */
+@Injectable()
+export class ReporterWriteGuard implements CanActivate {
+  constructor(@Inject(ReporterWriteLimiter) private readonly limiter: ReporterWriteLimiter) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const request = ctx.switchToHttp().getRequest<ReporterRequest>();
+    const reporter = request.reporter;
+    if (!reporter) throw new ProblemError(problem(401, 'AUTH.TOKEN_REQUIRED', 'this route needs a reporter token'), { 'www-authenticate': 'Bearer' });
+    try {
+      this.limiter.take(reporter);
+    } catch (error) {
+      if (!(error instanceof ReporterWriteLimitedError)) throw error;
+      logSecurityEvent(request, { event: 'rate_limited', outcome: 'failure', reason: error.code, status: 429, details: { principal: 'reporter', scope: error.scope, retryAfterSeconds: error.retryAfterSeconds } });
+      throw new ProblemError(problem(429, error.code, 'too many messages or uploads; wait before sending more'), { 'retry-after': String(error.retryAfterSeconds) });
+    }
+    return true;
+  }
+}
+
+/** A route for the reporter's token only (see the file header); `writes: true` adds the write limit. */
+export const ReporterRoute = (options: { writes?: boolean } = {}) =>
+  applyDecorators(Public(), SetMetadata(REPORTER_ROUTE, true), UseGuards(NoIdempotencyReplay, ReporterGuard, ...(options.writes ? [ReporterWriteGuard] : [])), ApiBearerAuth());

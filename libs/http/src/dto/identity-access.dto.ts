@@ -170,8 +170,9 @@ export class AccessLogEntryDto {
   @ApiProperty({ description: 'the case (or tip) whose log holds the entry' }) logId!: string;
   @ApiProperty({ description: 'the stream whose sealed fields were opened' }) streamId!: string;
   @ApiProperty({ enum: ACCESS_VIEWS }) view!: string;
-  @ApiProperty({ format: 'uuid' }) viewerUserId!: string;
-  @ApiProperty({ enum: [...ROLES] }) role!: string;
+  @ApiProperty({ enum: ['user', 'reporter'], description: 'a staff user, or the reporter reading their own thread (no id, no role)' }) viewerKind!: 'user' | 'reporter';
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) viewerUserId!: string | null;
+  @ApiProperty({ type: String, enum: [...ROLES], nullable: true }) role!: string | null;
   @ApiProperty({ type: [String], description: 'data subjects whose fields were opened' }) subjectRefs!: string[];
   @ApiProperty({ type: [String], description: 'field paths opened, e.g. ReporterIdentityProvided.identity' }) fields!: string[];
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) grantRequestId?: string | null;

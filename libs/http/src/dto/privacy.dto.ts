@@ -176,14 +176,21 @@ class HeldDto {
 }
 
 class FailedDto {
-  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty({ description: 'the case id, or erasure-<requestId> for an erasure the run could not finish' }) caseId!: string;
   @ApiProperty() error!: string;
+}
+
+export class ErasureCompletedDto {
+  @ApiProperty({ format: 'uuid' }) requestId!: string;
+  @ApiProperty({ format: 'uuid' }) subjectRef!: string;
 }
 
 export class RetentionRunReportDto {
   @ApiProperty({ format: 'date-time' }) now!: string;
   @ApiProperty({ type: [ScheduledDto] }) scheduled!: ScheduledDto[];
   @ApiProperty({ type: [ShreddedDto] }) shredded!: ShreddedDto[];
+  @ApiProperty({ type: [ShreddedDto], description: 'destructions an earlier run recorded but did not finish (or keys back from a restored vault backup): finished now' }) completed!: ShreddedDto[];
+  @ApiProperty({ type: [ErasureCompletedDto], description: 'erasures recorded earlier whose key was still in the vault: shredded now' }) erasuresCompleted!: ErasureCompletedDto[];
   @ApiProperty({ type: [HeldDto] }) held!: HeldDto[];
   @ApiProperty({ type: [FailedDto] }) failed!: FailedDto[];
 }

@@ -12,6 +12,7 @@ import {
   PersonalDataSealer,
   aggregateForStream,
   canOpenContent,
+  caseIdOfTip,
   createAnchor,
   diffStates,
   entryFor,
@@ -61,6 +62,11 @@ export const auditProviders: Provider[] = [
   },
   { provide: AnchorSigner, useFactory: (config: AppConfig) => new AnchorSigner(config.anchorSigningKey), inject: [AppConfig] },
 ];
+
+/** The fields of a tip stream that say who the reporter is: sealed under the reporter's own key (not the stream's). */
+const REPORTER_IDENTITY_FIELDS: ReadonlySet<string> = new Set(
+  Object.entries(tipAggregate.personalData).flatMap(([type, fields]) => fields.filter((f) => f.subject !== 'stream').map((f) => `${type}.${f.path}`)),
+);
 
 const streamIdParam = ApiParam({ name: 'streamId', schema: { type: 'string', pattern: STREAM_ID.source }, example: 'case-0190f1f4-8a8b-7c00-9d5e-123456789abc' });
 
@@ -125,20 +131,30 @@ export class StreamAuditController {
   }
 
   /**
-   * One `audit_content` entry for the sealed fields of the versions shown (1…shown, immutable, so read
-   * again here as stored), in the access log of the case — of the tip for tip streams, of the request's
-   * case for identity-access streams, of the stream's own id otherwise. No log, no content (503).
+   * The access-log entries for the sealed fields of the versions shown (1…shown, immutable, so read again
+   * here as stored), in the access log of the case: of the case a tip became (TipAccepted / TipMergedIntoCase;
+   * of the tip itself while it is on none), of the request's case for identity-access streams, of the stream's
+   * own id otherwise. A reporter's identity is its own `reporter_identity` entry (so "who saw this reporter's
+   * identity" finds the auditor too); the rest is `audit_content`. Both in one append, at the server's time.
+   * No log, no content (503).
    */
   private async logOpening(streamId: string, definition: AnyAggregateDefinition, shown: number, principal: Principal, request: AuthedRequest): Promise<void> {
     const stored = await this.store.readStream(streamId, { limit: shown });
     const openings = stored.flatMap((event) => sealedOpenings(definition.personalData, event.type, event.data));
     const ownId = streamId.slice(streamId.indexOf('-') + 1);
     const first = stored[0]?.data as { caseId?: unknown } | undefined;
-    const logId = definition.category === 'identityaccess' && typeof first?.caseId === 'string' ? first.caseId : ownId;
-    const entry: AccessEntry | undefined = entryFor(logId, streamId, 'audit_content', openings);
-    if (!entry) return;
+    let logId = ownId;
+    if (definition.category === 'identityaccess' && typeof first?.caseId === 'string') logId = first.caseId;
+    // The tip's case as its whole stream has it now (a tip accepted after the versions shown still logs to its case).
+    if (definition.category === 'tip') logId = caseIdOfTip(await this.store.readStream(streamId)) ?? ownId;
+    const isIdentity = (field: string): boolean => definition.category === 'tip' && REPORTER_IDENTITY_FIELDS.has(field);
+    const entries = [
+      entryFor(logId, streamId, 'audit_content', openings.filter((o) => !isIdentity(o.field))),
+      entryFor(logId, streamId, 'reporter_identity', openings.filter((o) => isIdentity(o.field))),
+    ].filter((e): e is AccessEntry => e !== undefined);
+    if (entries.length === 0) return;
     try {
-      await this.accessLog.record(entry, { userId: principal.userId, role: request.actingRole ?? 'auditor', officeCode: principal.officeCode }, new Date().toISOString());
+      await this.accessLog.recordAll(entries, { userId: principal.userId, role: request.actingRole ?? 'auditor', officeCode: principal.officeCode }, new Date().toISOString());
     } catch (error) {
       const unavailable = new AccessLogUnavailableError(error);
       throw new ProblemError(problem(503, unavailable.code, unavailable.message), { 'retry-after': '5' });

@@ -5,7 +5,6 @@ import { CaseContentReader, type CaseContent } from '#application';
 import type { Role } from '#domain';
 import { Roles, type AuthedRequest } from '../core/auth.js';
 import { ApiProblems, uuidPipe } from '../core/command-routes.js';
-import { CommandDispatcher } from '../core/command-dispatcher.js';
 import { CaseContentDto } from '../dto/identity-access.dto.js';
 import { contentProblem } from './identity-access.controller.js';
 import { rolesSentence, viewerOf } from './queries/query-support.js';
@@ -16,10 +15,7 @@ const CONTENT_READERS: Role[] = ['investigator', 'supervisor'];
 @ApiBearerAuth()
 @Controller('cases')
 export class CaseContentController {
-  constructor(
-    @Inject(CaseContentReader) private readonly content: CaseContentReader,
-    @Inject(CommandDispatcher) private readonly dispatcher: CommandDispatcher,
-  ) {}
+  constructor(@Inject(CaseContentReader) private readonly content: CaseContentReader) {}
 
   @Get(':id/content')
   @Roles(...CONTENT_READERS)
@@ -37,7 +33,8 @@ export class CaseContentController {
   @ApiProblems(400, 401, 403, 404, 503)
   async get(@Param('id', uuidPipe) id: string, @Req() request: AuthedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CaseContent> {
     try {
-      const content = await this.content.read(id, viewerOf(request), this.dispatcher.at(request));
+      // Server time, always: an access entry is never backdated (X-Occurred-At is for entering old records).
+      const content = await this.content.read(id, viewerOf(request), new Date().toISOString());
       void reply.header('cache-control', 'no-store');
       return content;
     } catch (error) {

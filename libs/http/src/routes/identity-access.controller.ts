@@ -16,9 +16,11 @@ import {
   ReporterPseudonyms,
   entryFor,
   identityAccessRecordOf,
+  isWithinOffice,
   sealedOpenings,
   type AccessEntry,
   type ContentViewer,
+  type IdentityAccessRecord,
 } from '#application';
 import { AppConfig } from '#config';
 import { IDENTITY_ACCESS_PERSONAL_DATA, identityAccessAggregate, identityAccessStreamId, type AggregateDefinition, type CommandMeta, type Role } from '#domain';
@@ -64,6 +66,9 @@ const CUSTODIANS: Role[] = ['custodian'];
 
 const requestNotFound = () => new ProblemError(problem(404, 'IDENTITY_ACCESS.NOT_FOUND', 'no identity-access request with this id'));
 
+/** Access entries and access-control decisions carry the server's time, never a client's X-Occurred-At. */
+const serverTime = (): string => new Date().toISOString();
+
 /** An investigator or supervisor on a case asks the custodian to see who reported it. */
 @ApiTags('privacy')
 @ApiBearerAuth()
@@ -92,8 +97,9 @@ export class IdentityAccessRequestController {
   @ApiProblems(400, 401, 403, 404, 409, 413, 415)
   async request(@Param('id', uuidPipe) caseId: string, @Body() body: IdentityAccessRequestBody, @Req() request: AuthedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponse> {
     const viewer: ContentViewer = viewerOf(request);
+    let officeCode: string;
     try {
-      await this.content.caseFor(caseId, viewer);
+      ({ officeCode } = (await this.content.caseFor(caseId, viewer)).facts);
     } catch (error) {
       throw contentProblem(error);
     }
@@ -102,9 +108,12 @@ export class IdentityAccessRequestController {
       throw new ProblemError(problem(409, 'IDENTITY_ACCESS.ALREADY_OPEN', `you already have a ${open.status} request for this case`, { requestId: open.requestId, status: open.status }));
     }
     const requestId = this.dispatcher.newId();
-    const result = await this.dispatcher.send(identityDefinition, requestId, 'RequestIdentityAccess', { requestId, caseId, requestedBy: viewer.principal.userId, motivation: body.motivation }, request, reply, {
+    // The case's office, from its own stream: only that office's custodians decide (checked again by the decider).
+    // Server time: an access-control record is never backdated (X-Occurred-At is for entering old case records).
+    const result = await this.dispatcher.send(identityDefinition, requestId, 'RequestIdentityAccess', { requestId, caseId, officeCode, requestedBy: viewer.principal.userId, motivation: body.motivation }, request, reply, {
       retryOnConflict: false,
       useIfMatch: false,
+      at: serverTime(),
     });
     void reply.header('location', `/api/v1/privacy/identity-requests/${requestId}`);
     return result;
@@ -170,7 +179,7 @@ export class IdentityCustodyController {
     summary: 'One request, its motivation and — while it is pending — the identities to decide on',
     description:
       "Read from the request's own stream. Opening the motivations and identities is logged in the case's access log as `custodian_review`. " +
-      `A custodian never sees the identities on a request of their own. ${rolesSentence(CUSTODIANS)}`,
+      `A custodian never sees the identities on a request of their own; a request on another office's case reads as missing (404). ${rolesSentence(CUSTODIANS)}`,
     operationId: 'privacy.identityRequests.get',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -181,11 +190,11 @@ export class IdentityCustodyController {
     const streamId = identityAccessStreamId(id);
     const events = await this.store.readStream(streamId);
     const record = identityAccessRecordOf(events);
-    if (!record) throw requestNotFound();
+    if (!record || !(await this.withinOffice(record, viewer))) throw requestNotFound();
     const openings = events.flatMap((e) => sealedOpenings(IDENTITY_ACCESS_PERSONAL_DATA, e.type, e.data));
     const opened = await Promise.all(events.map((e) => this.sealer.open(IDENTITY_ACCESS_PERSONAL_DATA, e.eventId, e.type, e.data)));
     const motivationEntry: AccessEntry[] = [entryFor(record.caseId, streamId, 'custodian_review', openings)].filter((e): e is AccessEntry => e !== undefined);
-    const at = this.dispatcher.at(request);
+    const at = serverTime();
     const deciding = record.status === 'pending' && record.requestedBy !== viewer.principal.userId;
     let reporters: IdentityRequestDetailDto['reporters'];
     try {
@@ -226,7 +235,7 @@ export class IdentityCustodyController {
   @HttpCode(200)
   @ApiOperation({
     summary: "Grant the requester access to the reporter identity of the request's case",
-    description: `Effective immediately, until revoked. Never by the requester themselves (409 IDENTITY_ACCESS.SELF_DECISION). ${rolesSentence(CUSTODIANS)}`,
+    description: `Effective immediately, until revoked. Never by the requester themselves (409 IDENTITY_ACCESS.SELF_DECISION); only by a custodian of the case's office (404 otherwise). ${rolesSentence(CUSTODIANS)}`,
     operationId: 'privacy.identityRequests.grant',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -265,7 +274,23 @@ export class IdentityCustodyController {
   }
 
   private async decide(id: string, type: string, data: Record<string, unknown>, request: AuthedRequest, reply: FastifyReply): Promise<CommandResponse> {
-    if (!(await this.directory.request(id))) throw requestNotFound();
-    return this.dispatcher.send(identityDefinition, id, type, data, request, reply);
+    const record = await this.directory.request(id);
+    if (!record || !(await this.withinOffice(record, viewerOf(request)))) throw requestNotFound();
+    return this.dispatcher.send(identityDefinition, id, type, data, request, reply, { at: serverTime() });
+  }
+
+  /**
+   * A custodian sees and decides only the requests on cases of their own office (the case's office read from
+   * its stream, and the office the request recorded, when it did); any other request reads as missing.
+   */
+  private async withinOffice(record: IdentityAccessRecord, viewer: ContentViewer): Promise<boolean> {
+    if (record.officeCode !== null && !isWithinOffice(record.officeCode, viewer)) return false;
+    try {
+      await this.content.caseWithinOffice(record.caseId, viewer);
+      return true;
+    } catch (error) {
+      if (error instanceof CaseContentNotFoundError) return false;
+      throw error;
+    }
   }
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiProdu
 import type { FastifyReply } from 'fastify';
 import {
   AggregateCommandHandler,
+  CaseContentReader,
   ErasureService,
   EventStore,
   KeyVault,
@@ -38,7 +39,8 @@ import {
   RetentionRunReportDto,
 } from '../dto/privacy.dto.js';
 import { CASE_AGGREGATE } from './cases.collection.js';
-import { readPage, rolesSentence } from './queries/query-support.js';
+import { contentProblem } from './identity-access.controller.js';
+import { readPage, rolesSentence, viewerOf } from './queries/query-support.js';
 
 type AnyAggregate = AggregateDefinition<{ type: string; meta: CommandMeta }, { type: string; data: unknown }, unknown>;
 
@@ -238,14 +240,28 @@ export class CaseRetentionController {
     @Inject(CommandDispatcher) private readonly dispatcher: CommandDispatcher,
     @Inject(RetentionService) private readonly retention: RetentionService,
     @Inject(CASE_AGGREGATE) private readonly caseAggregate: AnyAggregate,
+    @Inject(CaseContentReader) private readonly cases: CaseContentReader,
   ) {}
+
+  /**
+   * Supervisors and custodians place, release and read the holds of their own office's cases only (auditors
+   * read every office's): the office is read from the case's own stream, and a case of another office gets
+   * the same 404 as a missing one.
+   */
+  private async withinOffice(caseId: string, request: AuthedRequest): Promise<void> {
+    try {
+      await this.cases.caseWithinOffice(caseId, viewerOf(request));
+    } catch (error) {
+      throw contentProblem(error);
+    }
+  }
 
   @Post(':id/retention-holds')
   @Roles(...HOLDERS)
   @HttpCode(201)
   @ApiOperation({
     summary: 'Place a legal hold: the case is kept past its retention and its subjects’ data cannot be erased',
-    description: `Allowed in every phase; the server assigns the holdId. ${rolesSentence(HOLDERS)}`,
+    description: `Allowed in every phase; the server assigns the holdId. Only on cases of your office (404 otherwise). ${rolesSentence(HOLDERS)}`,
     operationId: 'cases.retention-holds.place',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -254,6 +270,7 @@ export class CaseRetentionController {
   @ApiProduces('application/json', 'application/problem+json')
   @ApiProblems(400, 401, 403, 404, 409, 413, 415, 429)
   async place(@Param('id', uuidPipe) id: string, @Body() body: PlaceRetentionHoldRequest, @Req() request: AuthedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandResponse> {
+    await this.withinOffice(id, request);
     const holdId = this.dispatcher.newId();
     const result = await this.dispatcher.send(this.caseAggregate, id, 'PlaceRetentionHold', { holdId, reason: body.reason }, request, reply, { retryOnConflict: true });
     void reply.header('location', `/api/v1/cases/${id}/retention`);
@@ -263,7 +280,7 @@ export class CaseRetentionController {
   @Post(':id/retention-holds/:holdId/release')
   @Roles(...HOLDERS)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Release a legal hold, with a reason', description: rolesSentence(HOLDERS), operationId: 'cases.retention-holds.release' })
+  @ApiOperation({ summary: 'Release a legal hold, with a reason', description: `Only on cases of your office (404 otherwise). ${rolesSentence(HOLDERS)}`, operationId: 'cases.retention-holds.release' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'holdId', format: 'uuid' })
   @ApiBody({ type: ReleaseRetentionHoldRequest })
@@ -277,16 +294,18 @@ export class CaseRetentionController {
     @Req() request: AuthedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandResponse> {
+    await this.withinOffice(id, request);
     return this.dispatcher.send(this.caseAggregate, id, 'ReleaseRetentionHold', { holdId, reason: body.reason }, request, reply, { retryOnConflict: true });
   }
 
   @Get(':id/retention')
   @Roles(...RETENTION_READERS)
-  @ApiOperation({ summary: 'Retention of a case: closure, schedule, whether it has ended, holds in force, destruction', description: rolesSentence(RETENTION_READERS), operationId: 'cases.retention.get' })
+  @ApiOperation({ summary: 'Retention of a case: closure, schedule, whether it has ended, holds in force, destruction', description: `Supervisors and custodians: cases of their office (404 otherwise); auditors: every case. ${rolesSentence(RETENTION_READERS)}`, operationId: 'cases.retention.get' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CaseRetentionStatusDto })
   @ApiProblems(400, 401, 403, 404)
-  async status(@Param('id', uuidPipe) id: string): Promise<CaseRetentionStatusDto> {
+  async status(@Param('id', uuidPipe) id: string, @Req() request: AuthedRequest): Promise<CaseRetentionStatusDto> {
+    await this.withinOffice(id, request);
     const status = await this.retention.status(id, now());
     if (!status) throw new ProblemError(problem(404, 'CASE.NOT_FOUND', 'no case with this id'));
     return status;

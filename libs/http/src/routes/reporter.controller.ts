@@ -3,21 +3,22 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiProdu
 import {
   AccessLog,
   AggregateCommandHandler,
-  CaseQueries,
+  CaseContentReader,
   InvalidReceiptError,
+  KeyShreddedError,
   PersonalDataSealer,
-  ProjectionManager,
-  ReadModelStore,
   ReceiptThrottledError,
   ReporterAccessService,
   ReporterTimeline,
-  TipQueries,
+  TipContentNotFoundError,
   EventStore,
   isErased,
   toDomainEvent,
   type ReporterTipView,
+  type StoredEvent,
 } from '#application';
-import { tipAggregate, type Actor, type Role } from '#domain';
+import { AppConfig } from '#config';
+import { RuleViolationError, tipAggregate, type Actor, type Role } from '#domain';
 import { Public, Roles, type AuthedRequest } from '../core/auth.js';
 import { ApiProblems, uuidPipe } from '../core/command-routes.js';
 import { CommandDispatcher } from '../core/command-dispatcher.js';
@@ -50,6 +51,23 @@ const invalidReceipt = () => new ProblemError(problem(401, 'REPORTER.INVALID_REC
 const tipNotFound = () => new ProblemError(problem(404, 'REPORTER.TIP_NOT_FOUND', 'no such tip'));
 
 /**
+ * How a reporter's write fails for a reason of the tip, not of the request: 410 when the key it would be
+ * sealed under has been shredded (the reporter's identity was erased, or the tip destroyed at the end of
+ * retention); 429 until the next UTC day when the tip has taken its messages for the day.
+ */
+export function reporterWriteProblem(error: unknown, now: Date = new Date()): unknown {
+  if (error instanceof KeyShreddedError) return new ProblemError(problem(410, 'REPORTER.ERASED', 'this tip, or the identity given for it, has been erased; nothing more can be added to it'));
+  if (error instanceof RuleViolationError && error.code === 'TIP.REPORTER_MESSAGE_LIMIT') {
+    const nextDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+    return new ProblemError(problem(429, error.code, error.message, { ...error.details }), { 'retry-after': String(Math.max(1, Math.ceil((nextDay - now.getTime()) / 1000))) });
+  }
+  return error;
+}
+
+/** Reporter-initiated commands get a correlation id of their own, never the request's id (which is logged). */
+const REPORTER_COMMAND_OPTIONS = { retryOnConflict: true } as const;
+
+/**
  * The whistleblower's side (DOMAIN §5.6 "Reporter"): a receipt opens a short-lived session; with its token
  * the reporter reads their own tip's timeline, writes messages, identifies themselves, rotates the receipt
  * and logs out. No staff token is accepted here and no reporter token anywhere else.
@@ -66,6 +84,8 @@ export class ReporterController {
     @Inject(CommandDispatcher) private readonly dispatcher: CommandDispatcher,
     @Inject(EventStore) store: EventStore,
     @Inject(PersonalDataSealer) sealer: PersonalDataSealer,
+    @Inject(AccessLog) private readonly accessLog: AccessLog,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {
     this.timeline = new ReporterTimeline(store, sealer);
   }
@@ -73,7 +93,8 @@ export class ReporterController {
   /**
    * Every wrong receipt gets the same 401 (same body, similar time: a look-up that misses is verified
    * against a dummy Argon2id hash). Wrong receipts are throttled per client address and per tip number with
-   * a progressive delay (429 + Retry-After; counters per replica).
+   * a progressive delay (429 + Retry-After; counters per replica). The success is logged without the
+   * session id and the client address (logSecurityEvent gives reporter routes a daily-keyed tag instead).
    */
   @Post('session')
   @Public()
@@ -86,8 +107,8 @@ export class ReporterController {
   @ApiProblems(400, 401, 413, 415, 429)
   async openSession(@Body() body: ReporterSessionRequest, @Req() request: AuthedRequest): Promise<ReporterSessionResponse> {
     try {
-      const session = await this.access.openSession({ receipt: body.receipt, ...(body.tipNo ? { tipNo: body.tipNo } : {}), client: request.ip, correlationId: String(request.id) });
-      logSecurityEvent(request, { event: 'authn_success', outcome: 'success', details: { principal: 'reporter', sessionId: session.sessionId } });
+      const session = await this.access.openSession({ receipt: body.receipt, ...(body.tipNo ? { tipNo: body.tipNo } : {}), client: request.ip });
+      logSecurityEvent(request, { event: 'authn_success', outcome: 'success', details: { principal: 'reporter' } });
       return { token: session.token, tokenType: 'Bearer', expiresAt: session.expiresAt, tipNo: session.tipNo };
     } catch (error) {
       if (error instanceof ReceiptThrottledError) {
@@ -110,7 +131,7 @@ export class ReporterController {
   @ApiProblems(401)
   async endSession(@Req() request: ReporterRequest): Promise<void> {
     await this.access.endSession(request.reporterToken!);
-    logSecurityEvent(request, { event: 'token_revoked', outcome: 'success', details: { principal: 'reporter', sessionId: request.reporter!.sessionId } });
+    logSecurityEvent(request, { event: 'token_revoked', outcome: 'success', details: { principal: 'reporter' } });
   }
 
   @Get('tip')
@@ -119,9 +140,12 @@ export class ReporterController {
   @ApiOkResponse({ type: ReporterTipViewDto })
   @ApiProblems(401)
   async tip(@Reporter() reporter: ReporterContext): Promise<ReporterTipView> {
-    const view = await this.timeline.view(reporter.tipId);
-    if (!view) throw tipNotFound();
-    return view;
+    const opened = await this.timeline.viewWithAccess(reporter.tipId);
+    if (!opened) throw tipNotFound();
+    // The reporter's own reading is logged too (view reporter_messages, actor kind reporter, no user id),
+    // before anything is returned; nothing of the client goes with it.
+    await this.accessLog.recordAll(opened.access, { kind: 'reporter' }, new Date().toISOString());
+    return opened.view;
   }
 
   /** The same, with the tip id spelled out: any id but the session's is answered like an unknown one. */
@@ -137,52 +161,62 @@ export class ReporterController {
   }
 
   @Post('messages')
-  @ReporterRoute()
+  @ReporterRoute({ writes: true })
   @HttpCode(201)
   @ApiOperation({ summary: 'Write to the office handling your tip (also after the case has closed)', operationId: 'reporter.messages.post' })
   @ApiBody({ type: ReporterMessageRequest })
   @ApiResponse({ status: 201, type: ReporterMessageResponse })
   @ApiProduces('application/json', 'application/problem+json')
-  @ApiProblems(400, 401, 409, 413, 415)
-  async postMessage(@Body() body: ReporterMessageRequest, @Reporter() reporter: ReporterContext, @Req() request: ReporterRequest): Promise<ReporterMessageResponse> {
+  @ApiProblems(400, 401, 409, 410, 413, 415, 429)
+  async postMessage(@Body() body: ReporterMessageRequest, @Reporter() reporter: ReporterContext): Promise<ReporterMessageResponse> {
     const messageId = this.dispatcher.newId();
-    const at = new Date().toISOString();
-    await this.handler.execute(tipAggregate, `tip-${reporter.tipId}`, { type: 'PostReporterMessage', data: { messageId, body: body.body }, meta: { at, actor: REPORTER } }, { retryOnConflict: true, correlationId: String(request.id) });
+    const now = new Date();
+    const at = now.toISOString();
+    const limits = { maxPerDay: this.config.reporterMessagesPerDay };
+    try {
+      await this.handler.execute(tipAggregate, `tip-${reporter.tipId}`, { type: 'PostReporterMessage', data: { messageId, body: body.body, limits }, meta: { at, actor: REPORTER } }, REPORTER_COMMAND_OPTIONS);
+    } catch (error) {
+      throw reporterWriteProblem(error, now);
+    }
     return { messageId, postedAt: at };
   }
 
   /** The identity is sealed under the reporter's own key (a new subject, or the one already on the tip). */
   @Post('identity')
-  @ReporterRoute()
+  @ReporterRoute({ writes: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Tell the office who you are (sealed; investigators see a pseudonym)', operationId: 'reporter.identity.provide' })
   @ApiBody({ type: ReporterIdentitySubmission })
   @ApiOkResponse({ type: ReporterIdentityResponse })
   @ApiProduces('application/json', 'application/problem+json')
-  @ApiProblems(400, 401, 409, 413, 415)
-  async provideIdentity(@Body() body: ReporterIdentitySubmission, @Reporter() reporter: ReporterContext, @Req() request: ReporterRequest): Promise<ReporterIdentityResponse> {
+  @ApiProblems(400, 401, 409, 410, 413, 415, 429)
+  async provideIdentity(@Body() body: ReporterIdentitySubmission, @Reporter() reporter: ReporterContext): Promise<ReporterIdentityResponse> {
     const subjectRef = await this.access.reporterSubjectRef(reporter.tipId);
     const identity = JSON.parse(JSON.stringify(body.identity)) as Record<string, unknown>;
-    await this.handler.execute(
-      tipAggregate,
-      `tip-${reporter.tipId}`,
-      { type: 'ProvideReporterIdentity', data: { subjectRef, identity: identity as never, contactConsent: body.contactConsent }, meta: { at: new Date().toISOString(), actor: REPORTER } },
-      { retryOnConflict: true, correlationId: String(request.id) },
-    );
+    try {
+      await this.handler.execute(
+        tipAggregate,
+        `tip-${reporter.tipId}`,
+        { type: 'ProvideReporterIdentity', data: { subjectRef, identity: identity as never, contactConsent: body.contactConsent }, meta: { at: new Date().toISOString(), actor: REPORTER } },
+        REPORTER_COMMAND_OPTIONS,
+      );
+    } catch (error) {
+      throw reporterWriteProblem(error);
+    }
     return { identified: true };
   }
 
   @Post('receipt/rotate')
-  @ReporterRoute()
+  @ReporterRoute({ writes: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Replace your receipt (the old one and every session stop working; a new token is returned)', operationId: 'reporter.receipt.rotate' })
   @ApiOkResponse({ type: ReceiptRotatedResponse })
-  @ApiProblems(401, 409)
+  @ApiProblems(401, 409, 429)
   async rotateReceipt(@Req() request: ReporterRequest): Promise<ReceiptRotatedResponse> {
     const session = await this.access.authenticate(request.reporterToken!);
     if (!session) throw new ProblemError(problem(401, 'AUTH.INVALID_TOKEN', 'the token is unknown, expired or revoked'));
-    const rotated = await this.access.rotateReceipt(session, String(request.id));
-    logSecurityEvent(request, { event: 'tokens_revoked', outcome: 'success', reason: 'RECEIPT_ROTATED', details: { principal: 'reporter', sessionId: session.sessionId } });
+    const rotated = await this.access.rotateReceipt(session);
+    logSecurityEvent(request, { event: 'tokens_revoked', outcome: 'success', reason: 'RECEIPT_ROTATED', details: { principal: 'reporter' } });
     return { receipt: rotated.receipt, token: rotated.token, tokenType: 'Bearer', expiresAt: rotated.expiresAt };
   }
 }
@@ -198,20 +232,11 @@ const MESSAGE_READERS: Role[] = ['intake_officer', 'supervisor', 'investigator']
 @ApiBearerAuth()
 @Controller('tips')
 export class TipMessagesController {
-  private readonly tips: TipQueries;
-  private readonly cases: CaseQueries;
-
   constructor(
-    @Inject(ReadModelStore) readModels: ReadModelStore,
-    @Inject(ProjectionManager) projections: ProjectionManager,
-    @Inject(AggregateCommandHandler) private readonly handler: AggregateCommandHandler,
-    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CaseContentReader) private readonly content: CaseContentReader,
     @Inject(PersonalDataSealer) private readonly sealer: PersonalDataSealer,
     @Inject(AccessLog) private readonly accessLog: AccessLog,
-  ) {
-    this.tips = new TipQueries(readModels, projections);
-    this.cases = new CaseQueries(readModels, projections);
-  }
+  ) {}
 
   @Get(':id/messages')
   @Roles(...MESSAGE_READERS)
@@ -226,16 +251,20 @@ export class TipMessagesController {
   async messages(@Param('id', uuidPipe) id: string, @Req() request: AuthedRequest): Promise<TipMessagesDto> {
     const principal = request.principal!;
     const role = request.actingRole!;
-    const { state, version } = await this.handler.load(tipAggregate, `tip-${id}`);
-    const visible =
-      version > 0 &&
-      (role === 'investigator' ? state.caseId !== undefined && (await this.cases.get({ principal, role }, state.caseId)) !== undefined : (await this.tips.get({ principal, role }, id)) !== undefined);
-    if (!visible) throw new ProblemError(problem(404, 'TIP.NOT_FOUND', 'no such tip'));
+    // Who may read it, from the tip's and the case's own streams (the read models lag: an investigator just
+    // unassigned, or a tip just moved, must not be let in by a row not yet updated).
+    let tip: { caseId: string | null; events: StoredEvent[] };
+    try {
+      tip = await this.content.tipFor(id, { principal, role });
+    } catch (error) {
+      if (error instanceof TipContentNotFoundError) throw new ProblemError(problem(404, 'TIP.NOT_FOUND', 'no such tip'));
+      throw error;
+    }
     const streamId = `tip-${id}`;
-    const events = (await this.store.readStream(streamId)).filter((e) => e.type === 'ReporterMessagePosted' || e.type === 'ReporterReplyPosted');
+    const events = tip.events.filter((e) => e.type === 'ReporterMessagePosted' || e.type === 'ReporterReplyPosted');
     if (events.length > 0) {
       await this.accessLog.record(
-        { logId: state.caseId ?? id, streamId, view: 'reporter_messages', subjectRefs: [streamId], fields: [...new Set(events.map((e) => `${e.type}.body`))] },
+        { logId: tip.caseId ?? id, streamId, view: 'reporter_messages', subjectRefs: [streamId], fields: [...new Set(events.map((e) => `${e.type}.body`))] },
         { userId: principal.userId, role, officeCode: principal.officeCode },
         new Date().toISOString(),
       );
