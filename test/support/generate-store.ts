@@ -14,6 +14,18 @@
  * among merit decisions, referrals with external outcomes, a few reopened; clinic consultations (some escalated
  * to tips), surveillance visits with findings and recommendations (some escalated to cases), outreach activities
  * with attendance and pre/post scores; and the office's number sequences (`tipnumber-…`, `casenumber-…`).
+ * The privacy side of issue 5, in the proportions of a regional office: the assignees' (and approving
+ * supervisors') openings of sealed case content, some evidence-file downloads, appended to `accesslog-<caseId>`
+ * through AccessLog exactly as the case content view and the evidence route do; identity-access requests on cases
+ * whose tip has a reporter identity (reviewed by a custodian — itself logged as `custodian_review` — then granted
+ * or denied; some grants revoked once the case closes), with the grantee's later openings of the identity logged
+ * under the grant; the nightly retention job scheduling every closure by disposition (DEFAULT_RETENTION_YEARS) and,
+ * once a short retention has run out within the data period and no hold keeps the case, shredding the keys of the
+ * case, its tips and their subjects in the generated key vault before `CaseKeyShredded`; legal holds placed on some
+ * closed cases (more on substantiated and referred ones), half of them released; erasure requests from reporters,
+ * witnesses and accused persons — executed (the subject key shredded in the vault and `PersonalDataErased` recorded,
+ * the end state ErasureService leaves) when nothing keeps the data, refused with `investigation_ongoing` while the case is
+ * open and with `legal_hold` while a hold is in force; and evidence verifications and custody transfers.
  * Threads start in time order across the five fiscal years (more work in later years); commands that would fall
  * after 30 September 2025 are not issued, which leaves a realistic backlog. One extra case stream has exactly
  * `longStreamEvents` (default 1,000) events, for the replay benchmark.
@@ -29,11 +41,24 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { PersonalDataSealer, type NewEvent } from '#application';
+import {
+  AccessLog,
+  DEFAULT_RETENTION_YEARS,
+  PersonalDataSealer,
+  addYears,
+  erasureStreamId,
+  retentionPolicyCode,
+  type AccessEntry,
+  type EventStore,
+  type NewEvent,
+} from '#application';
 import {
   activityAggregate,
   caseAggregate,
   consultationAggregate,
+  erasureRequestAggregate,
+  identityAccessAggregate,
+  identityAccessStreamId,
   fiscalYearBE,
   formatCaseNo,
   formatTipNo,
@@ -50,8 +75,13 @@ import {
   type ConsultationCommand,
   type ConsultationTopic,
   type Disposition,
+  type ErasureGround,
+  type ErasureRefusalReason,
+  type ErasureRequestCommand,
   type EvidenceKind,
   type EvidenceSource,
+  type IdentityAccessCommand,
+  type PersonalDataMap,
   type ProvinceCode,
   type RecommendedAction,
   type Role,
@@ -141,6 +171,8 @@ export interface Staff {
   supervisors: Person[];
   admin: Person;
   clinic: Person[];
+  /** Identity custodians (the office's data-protection desk): identity access, erasure, legal holds. */
+  custodians: Person[];
 }
 
 function makeStaff(rng: Prng): Staff {
@@ -152,6 +184,7 @@ function makeStaff(rng: Prng): Staff {
     supervisors: people(3, 'supervisor', () => 'PACC4-DIR'),
     admin: people(1, 'admin', () => 'PACC4-ADMIN')[0]!,
     clinic: people(4, 'clinic_staff', () => 'PACC4-CLINIC'),
+    custodians: people(2, 'custodian', () => 'PACC4-DPO'),
   };
 }
 
@@ -187,10 +220,38 @@ export interface PlannedCommand {
   atMs: number;
   command: { type: string; data: unknown; meta: CommandMeta };
   correlationId: string;
+  /**
+   * Keys the key vault shreds for this command (ExecuteErasure, ShredCaseKey). The generator shreds just before
+   * storing the event; the services record first and shred after (so the log never claims less than the vault) —
+   * for a finished store the outcome is the same.
+   */
+  shred?: string[];
 }
 
-/** A thread yields commands in time order; the driver sends back how many events each one produced. */
-export type Gen<R = void> = Generator<PlannedCommand, R, number>;
+/**
+ * An opening of sealed content by a user, logged in the case's access log (`accesslog-<caseId>`) through
+ * AccessLog as the application does it: `case_content` (the case content view: the case's sealed fields, its
+ * tips' content and — under the viewer's grant — the reporters' identities), `custodian_review` (a custodian
+ * opening a pending identity-access request: its motivation and the identities) or `evidence_file` (a download).
+ * The driver finds what was opened in the events decided so far; no aggregate decides it.
+ */
+export interface PlannedAccess {
+  kind: 'access';
+  atMs: number;
+  viewer: Person;
+  caseId: string;
+  view: 'case_content' | 'custodian_review' | 'evidence_file';
+  tipIds: string[];
+  grantRequestId?: string;
+  identityRequestId?: string;
+  evidenceId?: string;
+}
+
+export type Planned = PlannedCommand | PlannedAccess;
+const isAccess = (p: Planned): p is PlannedAccess => (p as PlannedAccess).kind === 'access';
+
+/** A thread yields commands (and openings) in time order; the driver sends back how many events each command produced (0 for an opening). */
+export type Gen<R = void> = Generator<Planned, R, number>;
 
 type DataOf<C extends { type: string; data: unknown }, T extends C['type']> = Extract<C, { type: T }>['data'];
 
@@ -257,6 +318,26 @@ class Thread {
   activity<T extends ActivityCommand['type']>(streamId: string, type: T, data: DataOf<ActivityCommand, T>, actor: Actor): PlannedCommand {
     return this.cmd(activityAggregate as AnyAggregate, streamId, type, data, actor);
   }
+  identity<T extends IdentityAccessCommand['type']>(streamId: string, type: T, data: DataOf<IdentityAccessCommand, T>, actor: Actor): PlannedCommand {
+    return this.cmd(identityAccessAggregate as AnyAggregate, streamId, type, data, actor);
+  }
+  erasure<T extends ErasureRequestCommand['type']>(streamId: string, type: T, data: DataOf<ErasureRequestCommand, T>, actor: Actor): PlannedCommand {
+    return this.cmd(erasureRequestAggregate as AnyAggregate, streamId, type, data, actor);
+  }
+
+  /** `viewer` opens the case content (with the reporters' identities when they hold the case's active grant). */
+  view(c: CaseCtx, viewer: Person): PlannedAccess {
+    const grant = c.grant && c.grant.active && c.grant.userId === viewer.userId ? c.grant.requestId : undefined;
+    return { kind: 'access', atMs: this.t, viewer, caseId: c.caseId, view: 'case_content', tipIds: c.tips.map((t) => t.tipId), ...(grant ? { grantRequestId: grant } : {}) };
+  }
+  /** `viewer` downloads the file of an item of evidence. */
+  download(c: CaseCtx, viewer: Person, evidenceId: string): PlannedAccess {
+    return { kind: 'access', atMs: this.t, viewer, caseId: c.caseId, view: 'evidence_file', tipIds: [], evidenceId };
+  }
+  /** A custodian opens a pending identity-access request of the case to decide on it. */
+  review(c: CaseCtx, custodian: Person, requestId: string): PlannedAccess {
+    return { kind: 'access', atMs: this.t, viewer: custodian, caseId: c.caseId, view: 'custodian_review', tipIds: c.tips.map((t) => t.tipId), identityRequestId: requestId };
+  }
 }
 
 function subjectOf(rng: Prng, provinceCode?: string): Subject {
@@ -304,6 +385,8 @@ interface TipCtx {
   tipId: string;
   streamId: string;
   accessUntil: number;
+  /** The subjectRef of the reporter's identity, when they gave one. */
+  identityRef?: string;
   /** The officer who answers the reporter. */
   officer: Person;
   /** The reporter can read replies (has a receipt and wrote in). */
@@ -359,11 +442,12 @@ function* receiveTip(th: Thread, subject: Subject, channel: TipChannel, receiver
   if (identified) {
     const person = personName(rng);
     th.seconds(1, 30);
+    ctx.identityRef = th.id();
     yield th.tip(
       streamId,
       'ProvideReporterIdentity',
       {
-        subjectRef: th.id(),
+        subjectRef: ctx.identityRef,
         identity: {
           fullName: person.full,
           ...(rng.chance(0.8) ? { phone: phone(rng) } : {}),
@@ -447,6 +531,40 @@ function* tipOnlyThread(th: Thread): Gen {
     yield* reply(th, tip, 'สำนักงานได้ส่งเรื่องของท่านไปยังหน่วยงานที่มีอำนาจหน้าที่ดำเนินการแล้ว');
   }
   yield* expire(th, tip);
+  // Now and then an identified reporter asks the office to erase their identity (PDPA s.33): done once the tip
+  // is rejected or referred out; refused while it still awaits screening.
+  if (tip.identityRef && rng.chance(0.02)) {
+    th.wait(10, 200);
+    yield* erasure(th, { subjectRef: tip.identityRef, streams: [tip.streamId], ground: 'consent_withdrawn' }, outcome === 'pending' ? { reason: 'investigation_ongoing', streams: [tip.streamId] } : undefined);
+  }
+}
+
+// ───────────────────────────── erasure (PDPA) ─────────────────────────────
+
+interface ErasureSubject {
+  subjectRef: string;
+  /** The streams holding data sealed under the subject's key (what pii_subjects lists for it). */
+  streams: string[];
+  ground: ErasureGround;
+}
+
+/**
+ * An erasure request recorded by a custodian (received a few days earlier) and executed days to weeks later —
+ * within the 90 days, now and then late. `refusal`: what keeps the data when it is executed (ErasureService.blocks;
+ * the caller knows it from the thread), recorded as ErasureRequestRefused; otherwise the subject's key is shredded
+ * in the vault and PersonalDataErased appended.
+ */
+function* erasure(th: Thread, subject: ErasureSubject, refusal?: { reason: ErasureRefusalReason; streams: string[] }): Gen {
+  const { rng, w } = th;
+  const requestId = th.id();
+  const streamId = erasureStreamId(requestId);
+  const receivedAt = iso(th.t - rng.int(1, 10) * DAY);
+  yield th.erasure(streamId, 'RequestPersonalDataErasure', { requestId, subjectRef: subject.subjectRef, ground: subject.ground, receivedAt, ...(rng.chance(0.3) ? { scope: subject.streams } : {}) }, actorOf(th.pick(w.staff.custodians)));
+  if (rng.chance(0.08)) th.wait(85, 110);
+  else th.wait(2, 45);
+  const custodian = actorOf(th.pick(w.staff.custodians));
+  if (refusal) yield th.erasure(streamId, 'RefuseErasure', { reason: refusal.reason, streams: refusal.streams }, custodian);
+  else yield { ...th.erasure(streamId, 'ExecuteErasure', { streams: subject.streams }, custodian), shred: [subject.subjectRef] };
 }
 
 // ───────────────────────────── cases ─────────────────────────────
@@ -462,6 +580,18 @@ interface CaseCtx {
   subjects: string[];
   lead?: Person;
   supervisor: Person;
+  /** Every tip of the case (accepted and merged): the case content view opens them all. */
+  tips: TipCtx[];
+  /** Logged evidence, for verifications, custody transfers and downloads. */
+  evidence: { evidenceId: string; sha256: string }[];
+  /** The case's identity-access grant, once one was given. */
+  grant?: { requestId: string; userId: string; active: boolean };
+  /** Set by the retention job after each closure; cleared by a reopening. */
+  deleteAfter?: number;
+  /** Legal holds in force. */
+  holds: string[];
+  /** Evidence at a laboratory, to be taken back. */
+  labReturns?: string[];
 }
 
 function* openCase(
@@ -494,7 +624,7 @@ function* openCase(
     correlationId,
   );
   for (const tip of tips) yield th.tip(tip.streamId, 'AcceptTip', { caseId }, actorOf(opener), correlationId);
-  return { caseId, streamId, subject, ...(tips[0] ? { tip: tips[0] } : {}), origin, accused: [], subjects: [], supervisor: th.pick(w.staff.supervisors) };
+  return { caseId, streamId, subject, ...(tips[0] ? { tip: tips[0] } : {}), origin, accused: [], subjects: [], supervisor: th.pick(w.staff.supervisors), tips: [...tips], evidence: [], holds: [] };
 }
 
 const STEP_TYPES: readonly StepType[] = ['interview', 'document_request', 'document_received', 'site_visit', 'interview', 'meeting', 'records_examination', 'expert_opinion', 'other'];
@@ -512,13 +642,16 @@ function workItem(th: Thread, c: CaseCtx, who: Person, kind: WorkKind): PlannedC
   const { rng } = th;
   if (kind === 'evidence') {
     const [kind, mediaType, source, description] = rng.pick(EVIDENCE);
+    const evidenceId = th.id();
+    const sha256 = rng.hex64();
+    c.evidence.push({ evidenceId, sha256 });
     return th.case(
       c.streamId,
       'LogEvidence',
       {
-        evidenceId: th.id(),
+        evidenceId,
         kind: kind as EvidenceKind,
-        sha256: rng.hex64(),
+        sha256,
         byteLength: rng.int(20_000, 8_000_000),
         mediaType,
         storageUri: `blob:evidence/${rng.hex64().slice(0, 24)}`,
@@ -573,27 +706,45 @@ function* addParties(th: Thread, c: CaseCtx, who: Person): Gen {
   }
 }
 
-function* refer(th: Thread, c: CaseCtx, who: Person, toAgency: 'NACC' | 'PARENT_AGENCY' | 'POLICE', why: string): Gen {
+function* refer(th: Thread, c: CaseCtx, who: Person, toAgency: 'NACC' | 'PARENT_AGENCY' | 'POLICE', why: string): Gen<Disposition> {
   const { rng } = th;
   const [referralType, disposition] =
     toAgency === 'NACC' ? (['jurisdiction_transfer', 'referred_nacc'] as const) : toAgency === 'POLICE' ? (['criminal_prosecution', 'referred_police'] as const) : (['disciplinary_action', 'referred_agency'] as const);
   th.wait(5, 30);
+  // The originals of the evidence go with a file sent to the NACC or the police.
+  if (toAgency !== 'PARENT_AGENCY') {
+    const to = toAgency === 'NACC' ? { holder: 'สำนักงาน ป.ป.ช. ประจำจังหวัด', location: 'ห้องเก็บเอกสารคดี สำนักงาน ป.ป.ช. ประจำจังหวัด' } : { holder: 'พนักงานสอบสวน สถานีตำรวจภูธรท้องที่', location: 'ห้องเก็บของกลาง สถานีตำรวจภูธรท้องที่' };
+    for (const item of c.evidence) {
+      if (!rng.chance(0.6)) continue;
+      th.wait(0, 0);
+      yield th.case(c.streamId, 'TransferEvidenceCustody', { evidenceId: item.evidenceId, to, reason: 'ส่งมอบพร้อมสำนวนตามหนังสือส่งเรื่อง' }, actorOf(who));
+    }
+  }
   const referralId = th.id();
   yield th.case(c.streamId, 'ReferCase', { referralId, toAgency, ...(toAgency === 'PARENT_AGENCY' ? { toAgencyId: c.subject.agency.agencyId } : {}), referralType, packageSha256: rng.hex64(), referenceNo: `${toAgency === 'NACC' ? 'ปช' : 'ปท'} ${rng.int(1, 999)}/${fiscalYearBE(iso(th.t))}` }, actorOf(who));
   th.wait(2, 14);
   yield th.case(c.streamId, 'CloseCase', { disposition, reason: why }, actorOf(who));
+  yield* closed(th, c, disposition);
   if (rng.chance(0.45)) {
     th.wait(60, 300);
     const decidedAt = th.t - rng.int(3, 20) * DAY;
     yield th.case(c.streamId, 'RecordExternalOutcome', { referralId, outcome: rng.weighted([['penalty_order', 3], ['no_action', 3], ['prosecuted', 1], ['other', 1]] as const), decidedAt: iso(decidedAt), sourceRef: `หนังสือแจ้งผลที่ ${rng.int(100, 999)}/${fiscalYearBE(iso(decidedAt))}` }, actorOf(who));
   }
+  return disposition;
 }
 
-/** Finding, proposal (lead) and approval (a supervisor — never the proposer); returns the disposition. */
-function* decideCase(th: Thread, c: CaseCtx, lead: Person, round: number, insufficient: boolean, allowReject = true): Gen<Disposition> {
+/**
+ * Finding, proposal (lead) and approval (a supervisor — never the proposer), each often after reading the case
+ * content; returns the disposition. `onClosed` runs right after the closure (the retention job, a revocation).
+ */
+function* decideCase(th: Thread, c: CaseCtx, lead: Person, round: number, insufficient: boolean, allowReject = true, onClosed?: (disposition: Disposition) => Gen): Gen<Disposition> {
   const { rng, w } = th;
   const approver = round === 1 ? c.supervisor : th.pick(w.staff.supervisors.filter((s) => s !== c.supervisor));
   let disposition: Disposition;
+  if (rng.chance(0.5)) {
+    th.wait(1, 5);
+    yield th.view(c, lead);
+  }
   if (insufficient) {
     disposition = 'insufficient_information';
     th.wait(5, 20);
@@ -632,7 +783,12 @@ function* decideCase(th: Thread, c: CaseCtx, lead: Person, round: number, insuff
     }
   }
   th.wait(3, 21);
+  if (rng.chance(0.6)) {
+    yield th.view(c, approver);
+    th.wait(0, 0);
+  }
   yield th.case(c.streamId, 'ApproveClosure', {}, actorOf(approver));
+  if (onClosed) yield* onClosed(disposition);
   th.wait(2, 12);
   yield* reply(th, c.tip, disposition.startsWith('substantiated') ? 'สำนักงานได้ตรวจสอบแล้ว พบว่าข้อกล่าวหามีมูล และได้ส่งเรื่องให้ผู้มีอำนาจดำเนินการต่อไป' : 'สำนักงานได้ตรวจสอบแล้ว ขอแจ้งผลว่าได้ยุติเรื่องตามเหตุผลที่แจ้งไว้');
   return disposition;
@@ -670,15 +826,68 @@ function* factFinding(th: Thread, c: CaseCtx, lead: Person, steps: number): Gen 
     }
     th.t = Math.max(th.t, target - DAY);
     th.wait(0.5, 2);
-    yield workItem(th, c, i % 3 === 2 && rng.chance(0.5) ? c.supervisor : lead, plan[i]!);
+    const who = i % 3 === 2 && rng.chance(0.5) ? c.supervisor : lead;
+    // Now and then the worker reads the case content first (the access log keeps every such opening).
+    if (rng.chance(0.1)) {
+      yield th.view(c, who);
+      th.wait(0, 0);
+    }
+    yield workItem(th, c, who, plan[i]!);
+    if (plan[i] === 'evidence') {
+      const item = c.evidence[c.evidence.length - 1]!;
+      if (rng.chance(0.2)) {
+        // The file is opened again (downloaded) to work on it.
+        th.wait(0, 0);
+        yield th.download(c, lead, item.evidenceId);
+      }
+      if (rng.chance(0.06)) {
+        // Sent to a laboratory for examination (its return is logged when the lab's report comes in).
+        th.wait(0, 0);
+        yield th.case(c.streamId, 'TransferEvidenceCustody', { evidenceId: item.evidenceId, to: { holder: 'สถาบันนิติวิทยาศาสตร์', location: 'ห้องปฏิบัติการตรวจพิสูจน์เอกสาร' }, reason: 'ส่งตรวจพิสูจน์ลายมือชื่อและเอกสาร' }, actorOf(lead));
+        c.labReturns = [...(c.labReturns ?? []), item.evidenceId];
+      }
+    }
+  }
+}
+
+/** Upkeep of the evidence before the finding: integrity checks of some items, lab returns, moves to the evidence store. */
+function* evidenceUpkeep(th: Thread, c: CaseCtx, who: Person): Gen {
+  const { rng } = th;
+  for (const evidenceId of c.labReturns ?? []) {
+    th.wait(0, 0);
+    yield th.case(c.streamId, 'TransferEvidenceCustody', { evidenceId, to: { holder: 'เจ้าหน้าที่เก็บรักษาพยานหลักฐาน', location: 'ห้องเก็บพยานหลักฐาน สำนักงาน ป.ป.ท. เขต 4' }, reason: 'รับคืนจากการตรวจพิสูจน์พร้อมรายงานผล' }, actorOf(who));
+  }
+  c.labReturns = [];
+  for (const item of c.evidence) {
+    if (rng.chance(0.25)) {
+      th.wait(0, 0);
+      const roll = rng.next();
+      // Almost always intact; now and then a stored file is found altered or gone.
+      const data =
+        roll < 0.985
+          ? { evidenceId: item.evidenceId, sha256Computed: item.sha256, match: true }
+          : roll < 0.995
+            ? { evidenceId: item.evidenceId, sha256Computed: rng.hex64(), match: false }
+            : { evidenceId: item.evidenceId, sha256Computed: null, match: false, failure: 'missing' as const };
+      yield th.case(c.streamId, 'VerifyEvidence', data, actorOf(who));
+    } else if (rng.chance(0.05)) {
+      th.wait(0, 0);
+      yield th.case(c.streamId, 'TransferEvidenceCustody', { evidenceId: item.evidenceId, to: { holder: 'นายทะเบียนคลังพยานหลักฐาน', location: 'คลังพยานหลักฐานกลาง ชั้น 2' }, reason: 'ย้ายเข้าคลังพยานหลักฐานกลางเพื่อรอการพิจารณา' }, actorOf(who));
+    }
   }
 }
 
 /** 3–40 investigation steps, most cases near the low end. */
 const stepsCount = (rng: Prng): number => 3 + Math.floor(38 * rng.next() ** 2.2);
 
-/** Everything after a case is opened. */
+/** Everything after a case is opened, up to what follows its last closure (not the end of its retention: see retentionEnd). */
 function* caseLifecycle(th: Thread, c: CaseCtx): Gen {
+  const disposition = yield* caseWork(th, c);
+  yield* afterClosure(th, c, disposition);
+}
+
+/** From classification to the (last) closure; returns the disposition. */
+function* caseWork(th: Thread, c: CaseCtx): Gen<Disposition> {
   const { rng, w } = th;
   const intake = th.pick(w.staff.intake);
   const { subject } = c;
@@ -719,19 +928,22 @@ function* caseLifecycle(th: Thread, c: CaseCtx): Gen {
       [['duplicate', 'ซ้ำกับเรื่องที่อยู่ระหว่างดำเนินการ'], 2],
     ] as const);
     yield th.case(c.streamId, 'CloseCase', { disposition, reason }, actorOf(c.supervisor));
+    yield* closed(th, c, disposition);
     th.wait(2, 10);
     yield* reply(th, c.tip, 'สำนักงานได้พิจารณาเรื่องของท่านแล้ว และได้ยุติเรื่องตามเหตุผลที่แจ้งไว้');
-    return;
+    return disposition;
   }
 
   const lead = th.pick(w.staff.investigators);
   c.lead = lead;
   th.wait(1, 7);
   yield th.case(c.streamId, 'AssignCase', { assigneeUserId: lead.userId, unitCode: lead.unitCode, role: 'lead', reason: `มอบหมายพนักงานไต่สวนรับผิดชอบพื้นที่จังหวัด${subject.place.provinceTh}` }, actorOf(c.supervisor));
-  if (route === 'refer_nacc') {
-    yield* refer(th, c, lead, 'NACC', 'ผู้ถูกกล่าวหาดำรงตำแหน่งระดับผู้อำนวยการขึ้นไป อยู่ในอำนาจของ ป.ป.ช.');
-    return;
+  if (rng.chance(0.8)) {
+    // The new lead reads the file.
+    th.wait(0, 0);
+    yield th.view(c, lead);
   }
+  if (route === 'refer_nacc') return yield* refer(th, c, lead, 'NACC', 'ผู้ถูกกล่าวหาดำรงตำแหน่งระดับผู้อำนวยการขึ้นไป อยู่ในอำนาจของ ป.ป.ช.');
   if (route === 'refer') {
     th.wait(3, 15);
     yield th.case(c.streamId, 'RecordInvestigationStep', { stepId: th.id(), stepType: 'records_examination', performedAt: iso(th.t - 2 * HOUR), performedBy: [lead.userId], summary: rng.pick(STEP_SUMMARIES.records_examination!), relatedSubjectRefs: [] }, actorOf(lead));
@@ -740,8 +952,7 @@ function* caseLifecycle(th: Thread, c: CaseCtx): Gen {
       [['NACC', 'เป็นเรื่องที่อยู่ในอำนาจของ ป.ป.ช.'], 3],
       [['POLICE', 'เป็นความผิดอาญาที่พนักงานสอบสวนดำเนินการได้โดยตรง'], 1],
     ] as const);
-    yield* refer(th, c, lead, toAgency, why);
-    return;
+    return yield* refer(th, c, lead, toAgency, why);
   }
 
   // ── investigate ──
@@ -761,6 +972,18 @@ function* caseLifecycle(th: Thread, c: CaseCtx): Gen {
   th.wait(5, 30);
   yield th.case(c.streamId, 'StartFactFinding', {}, actorOf(lead));
   yield* addParties(th, c, lead);
+  // To interview the reporter the investigator needs their identity: asked of a custodian now and then.
+  const reporter = c.tips.find((t) => t.identityRef !== undefined);
+  if (reporter && rng.chance(0.15)) yield* identityAccess(th, c, rng.chance(0.8) ? lead : c.supervisor);
+  // A reporter (or a witness) who asks for erasure while the case is investigated is refused: the investigation is ongoing.
+  const witness = c.subjects.find((s) => !c.accused.includes(s));
+  if (reporter && rng.chance(0.02)) {
+    th.wait(5, 40);
+    yield* erasure(th, { subjectRef: reporter.identityRef!, streams: [reporter.streamId], ground: 'consent_withdrawn' }, { reason: 'investigation_ongoing', streams: [reporter.streamId] });
+  } else if (witness && rng.chance(0.01)) {
+    th.wait(5, 40);
+    yield* erasure(th, { subjectRef: witness, streams: [c.streamId], ground: 'objection' }, { reason: 'investigation_ongoing', streams: [c.streamId] });
+  }
   yield* factFinding(th, c, lead, stepsCount(rng));
   if (rng.chance(0.04)) {
     th.wait(3, 10);
@@ -770,12 +993,11 @@ function* caseLifecycle(th: Thread, c: CaseCtx): Gen {
       yield workItem(th, c, lead, workKind(rng, 0.25));
     }
   }
+  yield* evidenceUpkeep(th, c, lead);
   const ending = rng.weighted([['merit', 91], ['refer_nacc', 4], ['insufficient', 5]] as const);
-  if (ending === 'refer_nacc') {
-    yield* refer(th, c, lead, 'NACC', 'พบว่ามีผู้ดำรงตำแหน่งระดับสูงร่วมกระทำการ จึงส่งให้ ป.ป.ช. ดำเนินการ');
-    return;
-  }
-  const first = yield* decideCase(th, c, lead, 1, ending === 'insufficient');
+  if (ending === 'refer_nacc') return yield* refer(th, c, lead, 'NACC', 'พบว่ามีผู้ดำรงตำแหน่งระดับสูงร่วมกระทำการ จึงส่งให้ ป.ป.ช. ดำเนินการ');
+  const onClosed = (d: Disposition) => closed(th, c, d);
+  const first = yield* decideCase(th, c, lead, 1, ending === 'insufficient', true, onClosed);
   if (first.startsWith('substantiated') && rng.chance(0.6)) {
     th.wait(60, 300);
     const decidedAt = th.t - rng.int(3, 20) * DAY;
@@ -801,16 +1023,130 @@ function* caseLifecycle(th: Thread, c: CaseCtx): Gen {
       [['supervisor_review', 'screening'], 2],
     ] as const);
     yield th.case(c.streamId, 'ReopenCase', { reason, reopenedTo }, actorOf(th.pick(w.staff.supervisors)));
+    c.deleteAfter = undefined;
     if (reopenedTo === 'screening') {
       th.wait(3, 20);
       yield th.case(c.streamId, 'StartFactFinding', {}, actorOf(lead));
     }
     yield* factFinding(th, c, lead, rng.int(2, 6));
-    yield* decideCase(th, c, lead, 2, false);
-  } else if (rng.chance(0.1)) {
-    th.wait(5, 30);
-    yield th.case(c.streamId, 'ScheduleRetention', { deleteAfter: iso(th.t + 10 * 365 * DAY), policyCode: 'RET-10Y' }, actorOf(w.staff.admin));
+    return yield* decideCase(th, c, lead, 2, false, true, onClosed);
   }
+  return first;
+}
+
+const ACCESS_MOTIVATIONS = [
+  'จำเป็นต้องติดต่อผู้ร้องเพื่อนัดหมายให้ถ้อยคำเป็นพยานบุคคลในประเด็นการเบิกจ่ายเงิน',
+  'ผู้ร้องเป็นผู้เห็นเหตุการณ์โดยตรง ต้องสอบปากคำเพื่อยืนยันข้อเท็จจริง',
+  'ต้องตรวจสอบว่าผู้ร้องมีส่วนได้เสียหรือมีข้อพิพาทกับผู้ถูกกล่าวหาหรือไม่',
+];
+const GRANT_MOTIVATIONS = ['มีเหตุผลความจำเป็นเพียงพอ อนุญาตเฉพาะผู้ขอและเฉพาะเรื่องนี้', 'อนุญาตเพื่อการสอบปากคำ ให้ใช้ข้อมูลเท่าที่จำเป็น'];
+const DENY_MOTIVATIONS = ['ยังไม่มีความจำเป็น ติดต่อผู้ร้องผ่านช่องทางติดตามเรื่องได้โดยไม่ต้องเปิดเผยตัวตน', 'ข้อเท็จจริงที่ต้องการหาได้จากพยานเอกสาร ไม่จำเป็นต้องทราบตัวผู้ร้อง'];
+const HOLD_REASONS = ['ผู้ถูกกล่าวหายื่นฟ้องเพิกถอนคำสั่งลงโทษต่อศาลปกครอง', 'อยู่ระหว่างการพิจารณาคดีอาญาที่เกี่ยวข้องในชั้นศาล', 'พนักงานอัยการขอให้เก็บรักษาสำนวนไว้ประกอบการดำเนินคดี'];
+
+/**
+ * An investigator (or the supervisor) asks to see the reporter's identity; a custodian opens the request (logged as
+ * `custodian_review`) and grants (≈65 %) or denies it; a grantee reads the case content, identity included, soon after.
+ */
+function* identityAccess(th: Thread, c: CaseCtx, requester: Person): Gen {
+  const { rng, w } = th;
+  const requestId = th.id();
+  const streamId = identityAccessStreamId(requestId);
+  th.wait(1, 10);
+  yield th.identity(streamId, 'RequestIdentityAccess', { requestId, caseId: c.caseId, officeCode: OFFICE_CODE, requestedBy: requester.userId, motivation: rng.pick(ACCESS_MOTIVATIONS) }, actorOf(requester));
+  const custodian = th.pick(w.staff.custodians);
+  th.wait(0.2, 4);
+  yield th.review(c, custodian, requestId);
+  th.wait(0, 0);
+  if (rng.chance(0.65)) {
+    yield th.identity(streamId, 'GrantIdentityAccess', { motivation: rng.pick(GRANT_MOTIVATIONS) }, actorOf(custodian));
+    c.grant = { requestId, userId: requester.userId, active: true };
+    th.wait(0, 0);
+    yield th.view(c, requester);
+  } else {
+    yield th.identity(streamId, 'DenyIdentityAccess', { motivation: rng.pick(DENY_MOTIVATIONS) }, actorOf(custodian));
+  }
+}
+
+/** When the nightly jobs next run after `ms`: 01:00 Bangkok, some minutes into the run. */
+function nightAfter(rng: Prng, ms: number): number {
+  let night = Math.floor((ms + BKK) / DAY) * DAY + HOUR - BKK;
+  if (night <= ms) night += DAY;
+  return night + rng.int(10, 900) * 1000;
+}
+
+/**
+ * Right after a closure (`th.t` is its instant): the nightly retention job schedules the case's destruction from
+ * the closure date by disposition, as RetentionService.run does; half the identity grants are revoked then.
+ */
+function* closed(th: Thread, c: CaseCtx, disposition: Disposition): Gen {
+  const { rng, w } = th;
+  const closedAt = iso(th.t);
+  const years = DEFAULT_RETENTION_YEARS[disposition];
+  const deleteAfter = addYears(closedAt, years);
+  th.t = nightAfter(rng, th.t);
+  yield th.case(c.streamId, 'ScheduleRetention', { deleteAfter, policyCode: retentionPolicyCode(disposition, years) }, SYSTEM);
+  c.deleteAfter = Date.parse(deleteAfter);
+  if (c.grant?.active && rng.chance(0.5)) {
+    th.wait(1, 15);
+    yield th.identity(identityAccessStreamId(c.grant.requestId), 'RevokeIdentityAccess', { reason: 'ปิดเรื่องแล้ว ไม่มีความจำเป็นต้องเข้าถึงข้อมูลผู้ร้องอีกต่อไป' }, actorOf(th.pick(w.staff.custodians)));
+    c.grant.active = false;
+  }
+}
+
+/**
+ * After the last closure: now and then a legal hold (more often on substantiated and referred cases; half of them
+ * released later), with a party's erasure request refused while it holds; otherwise, now and then, a reporter, a
+ * witness or an accused person cleared asks for erasure, which is carried out.
+ */
+function* afterClosure(th: Thread, c: CaseCtx, disposition: Disposition): Gen {
+  const { rng, w } = th;
+  const reporter = c.tips.find((t) => t.identityRef !== undefined);
+  const reporterSubject = reporter ? { subjectRef: reporter.identityRef!, streams: [reporter.streamId], ground: 'consent_withdrawn' as const } : undefined;
+  const witness = c.subjects.find((s) => !c.accused.includes(s));
+  const accused = c.accused[0];
+  if (rng.chance(disposition.startsWith('substantiated') ? 0.12 : disposition.startsWith('referred') ? 0.06 : 0.01)) {
+    th.wait(10, 200);
+    const holdId = th.id();
+    const holder = rng.chance(0.5) ? th.pick(w.staff.custodians) : c.supervisor;
+    yield th.case(c.streamId, 'PlaceRetentionHold', { holdId, reason: rng.pick(HOLD_REASONS) }, actorOf(holder));
+    c.holds.push(holdId);
+    const asking = accused && rng.chance(0.7) ? { subjectRef: accused, streams: [c.streamId], ground: 'objection' as const } : reporterSubject;
+    if (asking && rng.chance(0.3)) {
+      th.wait(5, 120);
+      yield* erasure(th, asking, { reason: 'legal_hold', streams: asking.streams });
+    }
+    if (rng.chance(0.5)) {
+      th.wait(60, 600);
+      yield th.case(c.streamId, 'ReleaseRetentionHold', { holdId, reason: 'คดีที่เกี่ยวข้องถึงที่สุดแล้ว ไม่มีเหตุต้องเก็บรักษาเกินกำหนด' }, actorOf(holder));
+      c.holds = c.holds.filter((h) => h !== holdId);
+    }
+  }
+  if (c.holds.length > 0) return;
+  const asked: ErasureSubject | undefined =
+    reporterSubject && rng.chance(0.03)
+      ? reporterSubject
+      : witness && rng.chance(0.02)
+        ? { subjectRef: witness, streams: [c.streamId], ground: 'objection' }
+        : accused && disposition === 'unsubstantiated' && rng.chance(0.03)
+          ? { subjectRef: accused, streams: [c.streamId], ground: 's33_no_longer_necessary' }
+          : undefined;
+  if (!asked) return;
+  th.wait(30, 400);
+  // Only while the case exists: once its retention has run out the job has destroyed it (and the data with it).
+  if (c.deleteAfter === undefined || th.t + 120 * DAY < c.deleteAfter) yield* erasure(th, asked);
+}
+
+/**
+ * The nightly retention job destroys a closed case whose retention has run out and that no hold keeps: the keys of
+ * the case stream, of its tips and of their subjects are shredded in the vault, then CaseKeyShredded is appended.
+ * The last thing a case thread does (the case takes no command after it).
+ */
+function* retentionEnd(th: Thread, c: CaseCtx): Gen {
+  if (c.deleteAfter === undefined || c.holds.length > 0) return;
+  th.t = nightAfter(th.rng, Math.max(th.t, c.deleteAfter));
+  const streams = [c.streamId, ...c.tips.map((t) => t.streamId)].sort();
+  const subjectRefs = [...new Set([...c.subjects, ...c.tips.flatMap((t) => (t.identityRef ? [t.identityRef] : []))])].sort();
+  yield { ...th.case(c.streamId, 'ShredCaseKey', { streams, subjectRefs }, SYSTEM), shred: [...streams, ...subjectRefs] };
 }
 
 function* tipCaseThread(th: Thread): Gen {
@@ -829,9 +1165,11 @@ function* tipCaseThread(th: Thread): Gen {
     const correlationId = th.id();
     yield th.tip(second.streamId, 'MergeTipIntoCase', { caseId: c.caseId, reason: 'เรื่องเดียวกับเรื่องที่อยู่ระหว่างดำเนินการ' }, actorOf(who), correlationId);
     yield th.case(c.streamId, 'LinkTip', { tipId: second.tipId }, actorOf(who), correlationId);
+    c.tips.push(second);
   }
   yield* caseLifecycle(th, c);
   yield* expire(th, tip);
+  yield* retentionEnd(th, c);
 }
 
 function* directCaseThread(th: Thread): Gen {
@@ -842,6 +1180,7 @@ function* directCaseThread(th: Thread): Gen {
     ? yield* openCase(th, subject, 'referral_in', { referralInRef: `${rng.pick(['ศธ', 'มท', 'สตง', 'ปช'])} ${rng.int(1000, 9999)}/${fiscalYearBE(iso(th.t))}` })
     : yield* openCase(th, subject, 'own_motion', {});
   yield* caseLifecycle(th, c);
+  yield* retentionEnd(th, c);
 }
 
 // ───────────────────────────── programme work ─────────────────────────────
@@ -902,6 +1241,7 @@ function* consultationThread(th: Thread): Gen {
       th.wait(2, 20);
       const c = yield* openCase(th, subject, 'tip', { tips: [tip] });
       yield* caseLifecycle(th, c);
+      yield* retentionEnd(th, c);
     } else {
       th.wait(3, 20);
       yield th.tip(tip.streamId, 'RejectTip', { reason: 'insufficient_information' }, actorOf(tip.officer));
@@ -980,6 +1320,7 @@ function* visitThread(th: Thread): Gen {
     yield { ...th.visit(streamId, 'EscalateVisitToCase', { caseId }, actorOf(lead)), correlationId };
     const c = yield* openCase(th, subject, 'proactive_visit', { visitId }, { caseId, correlationId });
     yield* caseLifecycle(th, c);
+    yield* retentionEnd(th, c);
     return;
   }
   const recommendations: string[] = [];
@@ -1074,8 +1415,9 @@ function* longCaseThread(th: Thread, total: number): Gen<string> {
     c.accused.push(subjectRef);
     c.subjects.push(subjectRef);
   }
-  // Room for the ending: finding (1) + proposal and phase change (2) + approval, closure and phase change (3).
-  const ending = 6;
+  // Room for the ending: finding (1) + proposal and phase change (2) + approval, closure and phase change (3)
+  // + the retention job's schedule (1).
+  const ending = 7;
   let milestones = 0;
   while (events < total - ending) {
     step(0.4);
@@ -1096,7 +1438,7 @@ function* longCaseThread(th: Thread, total: number): Gen<string> {
     }
     yield* count(workItem(th, c, rng.chance(0.7) || milestones >= 5 ? lead : support, workKind(rng, 0.2)));
   }
-  yield* decideCase(th, c, lead, 1, false, false);
+  yield* decideCase(th, c, lead, 1, false, false, (d) => closed(th, c, d));
   return c.streamId;
 }
 
@@ -1122,7 +1464,7 @@ export interface GenerateStoreOptions {
 export interface GeneratedStore {
   events: number;
   streams: number;
-  /** Streams per kind (tip, case, consultation, visit, activity, number sequences). */
+  /** Streams per kind (tip, case, consultation, visit, activity, identityaccess, erasure, accesslog, number sequences). */
   counts: Record<string, number>;
   /** Events per type. */
   eventTypes: Record<string, number>;
@@ -1135,24 +1477,57 @@ export interface GeneratedStore {
   keys: number;
 }
 
-interface Decided {
-  eventId: string;
-  type: string;
-  data: Record<string, unknown>;
-  meta: CommandMeta;
-  correlationId: string;
-}
+/** A decided domain event (sealed when appended), or an event made ready elsewhere (the access log's). */
+type Decided =
+  | { ready?: undefined; eventId: string; type: string; data: Record<string, unknown>; meta: CommandMeta; correlationId: string; shred?: string[] }
+  | { ready: NewEvent; shred?: undefined };
 
 class StreamBuffer {
   state: unknown;
   version = 0;
   decided: Decided[] = [];
+  /** How many of `decided` are appended. */
+  cursor = 0;
   constructor(
-    readonly aggregate: AnyAggregate,
+    /** Undefined for an access log (no aggregate decides its events). */
+    readonly aggregate: AnyAggregate | undefined,
     readonly streamId: string,
   ) {
-    this.state = aggregate.decider.initialState();
+    this.state = aggregate?.decider.initialState();
   }
+}
+
+/** Events of the case content view (CaseContentReader.read): they hold the case's sealed content. */
+const CASE_CONTENT_EVENTS = new Set(['AccusedPersonAdded', 'WitnessAdded', 'InvestigationStepRecorded', 'EvidenceLogged', 'FindingRecorded', 'InternalNoteAdded', 'ReporterInfoRequested', 'ClosureProposed', 'AccusedPersonRemoved']);
+
+/** Whether `data` holds a value at a personal-data path (dot-separated, `[]` = any element), as the sealer walks it. */
+function hasValueAt(value: unknown, segments: readonly string[]): boolean {
+  if (value === undefined || value === null) return false;
+  const [head, ...tail] = segments;
+  if (head === undefined) return true;
+  if (typeof value !== 'object') return false;
+  const many = head.endsWith('[]');
+  const child = (value as Record<string, unknown>)[many ? head.slice(0, -2) : head];
+  if (!many) return hasValueAt(child, tail);
+  return Array.isArray(child) && child.some((item) => (tail.length === 0 ? true : hasValueAt(item, tail)));
+}
+
+/**
+ * What opening these (plain, decided) events' sealed fields opens: field paths (`Type.path`) and the subjects whose
+ * keys seal them — what sealedOpenings finds on the stored, sealed events.
+ */
+function openingsOf(map: PersonalDataMap, streamId: string, events: readonly Decided[]): { fields: string[]; subjectRefs: string[] } {
+  const fields = new Set<string>();
+  const subjectRefs = new Set<string>();
+  for (const d of events) {
+    if (d.ready) continue;
+    for (const field of map[d.type] ?? []) {
+      if (!hasValueAt(d.data, field.path.split('.'))) continue;
+      fields.add(`${d.type}.${field.path}`);
+      subjectRefs.add(field.subject === 'stream' ? streamId : String(d.data[field.subject.field]));
+    }
+  }
+  return { fields: [...fields], subjectRefs: [...subjectRefs] };
 }
 
 const APPEND_CHUNK = 500;
@@ -1228,9 +1603,59 @@ export async function generateStore(options: GenerateStoreOptions): Promise<Gene
     },
   };
 
+  // ── the access log: AccessLog itself writes the entries, into a store that hands them to the thread's buffer ──
+  let logged: { streamId: string; events: readonly NewEvent[] } | undefined;
+  const capture = {
+    append(streamId: string, events: readonly NewEvent[]) {
+      logged = { streamId, events };
+      return Promise.resolve({ streamId, fromVersion: 0, toVersion: 0, events: [] });
+    },
+  } as unknown as EventStore;
+  let loggedAt = 0;
+  const accessLog = new AccessLog(capture, () => uuid7(idRng, loggedAt));
+
+  /** The access-log entries of an opening, from what the thread has decided so far (as CaseContentReader and the evidence route make them). */
+  function accessEntries(p: PlannedAccess, buffers: ReadonlyMap<string, StreamBuffer>): AccessEntry[] {
+    const logId = p.caseId;
+    const caseStream = `case-${p.caseId}`;
+    if (p.view === 'evidence_file') return [{ logId, streamId: caseStream, view: 'evidence_file', subjectRefs: [caseStream], fields: ['EvidenceLogged.file'], evidenceId: p.evidenceId! }];
+    const entry = (streamId: string, view: AccessEntry['view'], opened: { fields: string[]; subjectRefs: string[] }, grantRequestId?: string): AccessEntry[] =>
+      opened.fields.length === 0 ? [] : [{ logId, streamId, view, subjectRefs: opened.subjectRefs, fields: opened.fields, ...(grantRequestId ? { grantRequestId } : {}) }];
+    const identityOf = (tipStream: string): { fields: string[]; subjectRefs: string[] } => {
+      const events = buffers.get(tipStream)?.decided.filter((d) => !d.ready && d.type === 'ReporterIdentityProvided') ?? [];
+      return openingsOf(tipAggregate.personalData, tipStream, events.slice(-1));
+    };
+    if (p.view === 'custodian_review') {
+      const requestStream = identityAccessStreamId(p.identityRequestId!);
+      const entries = entry(requestStream, 'custodian_review', openingsOf(identityAccessAggregate.personalData, requestStream, buffers.get(requestStream)?.decided ?? []));
+      for (const tipId of p.tipIds) entries.push(...entry(`tip-${tipId}`, 'custodian_review', identityOf(`tip-${tipId}`)));
+      return entries;
+    }
+    const caseEvents = (buffers.get(caseStream)?.decided ?? []).filter((d) => !d.ready && CASE_CONTENT_EVENTS.has(d.type));
+    const entries = entry(caseStream, 'case_content', openingsOf(caseAggregate.personalData, caseStream, caseEvents));
+    const identities: AccessEntry[] = [];
+    for (const tipId of p.tipIds) {
+      const tipStream = `tip-${tipId}`;
+      const received = buffers.get(tipStream)?.decided.filter((d) => !d.ready && d.type === 'TipReceived') ?? [];
+      entries.push(...entry(tipStream, 'case_content', openingsOf(tipAggregate.personalData, tipStream, received)));
+      if (p.grantRequestId) identities.push(...entry(tipStream, 'reporter_identity', identityOf(tipStream), p.grantRequestId));
+    }
+    return [...entries, ...identities];
+  }
+
   /** Runs a thread through the deciders (no I/O); returns its streams in the order they were created. */
   function decideThread<R>(gen: Gen<R>): { buffers: StreamBuffer[]; result: R | undefined } {
     const buffers = new Map<string, StreamBuffer>();
+    const bufferOf = (aggregate: AnyAggregate | undefined, streamId: string): StreamBuffer => {
+      let buffer = buffers.get(streamId);
+      if (!buffer) {
+        buffer = new StreamBuffer(aggregate, streamId);
+        buffers.set(streamId, buffer);
+        const category = streamId.slice(0, streamId.indexOf('-'));
+        counts[category] = (counts[category] ?? 0) + 1;
+      }
+      return buffer;
+    };
     let step = gen.next(0);
     while (!step.done) {
       const p = step.value;
@@ -1238,28 +1663,42 @@ export async function generateStore(options: GenerateStoreOptions): Promise<Gene
         gen.return(undefined as R);
         return { buffers: [...buffers.values()], result: undefined };
       }
-      let buffer = buffers.get(p.streamId);
-      if (!buffer) {
-        buffer = new StreamBuffer(p.aggregate, p.streamId);
-        buffers.set(p.streamId, buffer);
-        const category = p.streamId.slice(0, p.streamId.indexOf('-'));
-        counts[category] = (counts[category] ?? 0) + 1;
+      if (isAccess(p)) {
+        const entries = accessEntries(p, buffers);
+        if (entries.length > 0) {
+          const viewer = { userId: p.viewer.userId, role: p.viewer.role, officeCode: OFFICE_CODE };
+          logged = undefined;
+          loggedAt = p.atMs;
+          const writing = entries.length === 1 && p.view === 'evidence_file' ? accessLog.record(entries[0]!, viewer, iso(p.atMs)) : accessLog.recordAll(entries, viewer, iso(p.atMs));
+          writing.catch((error: unknown) => (failure ??= error));
+          // AccessLog appends before its first await: the entries are here now.
+          const written = logged as { streamId: string; events: readonly NewEvent[] } | undefined;
+          if (!written || written.events.length !== entries.length) throw new Error('generator bug: AccessLog did not write its entries synchronously');
+          const buffer = bufferOf(undefined, written.streamId);
+          for (const event of written.events) buffer.decided.push({ ready: event });
+          eventTypes[written.events[0]!.type] = (eventTypes[written.events[0]!.type] ?? 0) + written.events.length;
+          planned += written.events.length;
+        }
+        step = gen.next(0);
+        continue;
       }
+      const buffer = bufferOf(p.aggregate, p.streamId);
       let events: { type: string; data: unknown }[];
       try {
         events = p.aggregate.decider.decide(p.command, buffer.state);
       } catch (error) {
         throw new Error(`generator bug: ${p.command.type} on ${p.streamId} at ${p.command.meta.at} refused: ${error instanceof Error ? `${error.name} ${(error as { code?: string }).code ?? ''} ${error.message}` : String(error)}`);
       }
-      for (const event of events) {
+      events.forEach((event, i) => {
         buffer.state = p.aggregate.decider.evolve(buffer.state, event);
-        buffer.decided.push({ eventId: world.id(p.atMs), type: event.type, data: event.data as Record<string, unknown>, meta: p.command.meta, correlationId: p.correlationId });
+        buffer.decided.push({ eventId: world.id(p.atMs), type: event.type, data: event.data as Record<string, unknown>, meta: p.command.meta, correlationId: p.correlationId, ...(i === 0 && p.shred ? { shred: p.shred } : {}) });
         eventTypes[event.type] = (eventTypes[event.type] ?? 0) + 1;
         if (event.type === 'CaseClosed') {
           const d = (event.data as { disposition: string }).disposition;
           dispositions[d] = (dispositions[d] ?? 0) + 1;
         }
-      }
+      });
+      if (p.shred && events.length === 0) throw new Error(`generator bug: ${p.command.type} on ${p.streamId} shreds keys but records nothing`);
       planned += events.length;
       step = gen.next(events.length);
     }
@@ -1267,23 +1706,53 @@ export async function generateStore(options: GenerateStoreOptions): Promise<Gene
   }
 
   async function seal(buffer: StreamBuffer, d: Decided): Promise<NewEvent> {
-    const { data, piiSubjects } = await sealer.seal(buffer.aggregate.personalData, buffer.streamId, d.eventId, d.type, d.data);
+    if (d.ready) return d.ready;
+    const aggregate = buffer.aggregate!;
+    const { data, piiSubjects } = await sealer.seal(aggregate.personalData, buffer.streamId, d.eventId, d.type, d.data);
     for (const s of piiSubjects) keys.add(s);
-    return { eventId: d.eventId, type: d.type, schemaVersion: schemaVersionOf(buffer.aggregate, d.type), occurredAt: d.meta.at, actor: d.meta.actor, correlationId: d.correlationId, causationId: d.correlationId, piiSubjects, data };
+    return { eventId: d.eventId, type: d.type, schemaVersion: schemaVersionOf(aggregate, d.type), occurredAt: d.meta.at, actor: d.meta.actor, correlationId: d.correlationId, causationId: d.correlationId, piiSubjects, data };
   }
 
-  /** Appends the thread's streams one after the other (a tip before the case that reads it). */
-  async function appendThread(buffers: StreamBuffer[]): Promise<void> {
-    for (const buffer of buffers) {
-      for (let i = 0; i < buffer.decided.length; i += APPEND_CHUNK) {
-        const chunk = buffer.decided.slice(i, i + APPEND_CHUNK);
-        const events = await Promise.all(chunk.map((d) => seal(buffer, d)));
-        await store.append(buffer.streamId, events, buffer.version);
-        buffer.version += events.length;
-        appended += events.length;
-      }
-      buffer.decided = [];
+  /** Appends `decided[from, to)` of a stream, in chunks. */
+  async function appendRange(buffer: StreamBuffer, from: number, to: number): Promise<void> {
+    for (let i = from; i < to; i += APPEND_CHUNK) {
+      const chunk = buffer.decided.slice(i, Math.min(i + APPEND_CHUNK, to));
+      const events = await Promise.all(chunk.map((d) => seal(buffer, d)));
+      await store.append(buffer.streamId, events, buffer.version);
+      buffer.version += events.length;
+      appended += events.length;
     }
+    buffer.cursor = to;
+  }
+
+  /**
+   * Appends the thread's streams one after the other (a tip before the case that reads it). An event that follows
+   * a shred (PersonalDataErased, CaseKeyShredded) waits until everything before every shred of the thread is
+   * stored — a tip merged later may still seal under a key the case's destruction shreds; then the keys are shredded
+   * and the event appended (the services do these two in the other order; the finished store is the same).
+   */
+  async function appendThread(buffers: StreamBuffer[]): Promise<void> {
+    for (let round = 0; ; round++) {
+      let left = false;
+      for (const buffer of buffers) {
+        const from = buffer.cursor;
+        if (from >= buffer.decided.length) continue;
+        const head = buffer.decided[from]!;
+        if (head.shred) {
+          if (round === 0) {
+            left = true;
+            continue;
+          }
+          for (const ref of head.shred) await vault.shred(ref);
+        }
+        let to = from + 1;
+        while (to < buffer.decided.length && !buffer.decided[to]!.shred) to++;
+        await appendRange(buffer, from, to);
+        if (to < buffer.decided.length) left = true;
+      }
+      if (!left) break;
+    }
+    for (const buffer of buffers) buffer.decided = [];
     options.onProgress?.(appended, targetEvents);
   }
 
@@ -1349,7 +1818,8 @@ export async function generateStore(options: GenerateStoreOptions): Promise<Gene
 /**
  * An endless supply of case threads (tip → case lifecycle, or a case opened directly) as commands, for writers
  * that send them one by one through AggregateCommandHandler (the command path). Same staff as generateStore's
- * default seed; numbers are taken locally (no number-sequence events).
+ * default seed; numbers are taken locally (no number-sequence events). Without the threads' access-log entries,
+ * erasure executions and case destructions (those need the access log and the key vault, not just a command).
  */
 export function* liveCaseCommands(seed: number, staffSeed = 2566): Generator<PlannedCommand, never, number> {
   const root = new Prng(seed);
@@ -1373,8 +1843,14 @@ export function* liveCaseCommands(seed: number, staffSeed = 2566): Generator<Pla
     const gen = (rng.chance(0.8) ? tipCaseThread : directCaseThread)(new Thread(world, rng, start));
     let step = gen.next(0);
     while (!step.done) {
-      if (step.value.atMs > DATA_END) break;
-      const produced: number = yield step.value;
+      const p = step.value;
+      if (p.atMs > DATA_END) break;
+      // Openings are not commands, and a command that needs keys shredded first is left to the services that do it.
+      if (isAccess(p) || p.shred) {
+        step = gen.next(0);
+        continue;
+      }
+      const produced: number = yield p;
       step = gen.next(produced);
     }
   }
