@@ -72,6 +72,16 @@ const REPORTER_COMMAND_OPTIONS = { retryOnConflict: true } as const;
  * the reporter reads their own tip's timeline, writes messages, identifies themselves, rotates the receipt
  * and logs out. No staff token is accepted here and no reporter token anywhere else.
  */
+
+/** Sealed values leave only after their access entry is stored: if the log cannot be written, 503 and nothing shown. */
+async function accessLogged(append: Promise<void>): Promise<void> {
+  try {
+    await append;
+  } catch {
+    throw new ProblemError(problem(503, 'ACCESS_LOG.UNAVAILABLE', 'the access log cannot be written right now, so sealed content is not shown; try again'), { 'retry-after': '5' });
+  }
+}
+
 @ApiTags('reporter')
 @Controller('reporter')
 @UseGuards(NoIdempotencyReplay)
@@ -138,13 +148,13 @@ export class ReporterController {
   @ReporterRoute()
   @ApiOperation({ summary: 'Your tip: stages, messages, replies, questions, your files, the public outcome', operationId: 'reporter.tip' })
   @ApiOkResponse({ type: ReporterTipViewDto })
-  @ApiProblems(401)
+  @ApiProblems(401, 503)
   async tip(@Reporter() reporter: ReporterContext): Promise<ReporterTipView> {
     const opened = await this.timeline.viewWithAccess(reporter.tipId);
     if (!opened) throw tipNotFound();
     // The reporter's own reading is logged too (view reporter_messages, actor kind reporter, no user id),
     // before anything is returned; nothing of the client goes with it.
-    await this.accessLog.recordAll(opened.access, { kind: 'reporter' }, new Date().toISOString());
+    await accessLogged(this.accessLog.recordAll(opened.access, { kind: 'reporter' }, new Date().toISOString()));
     return opened.view;
   }
 
@@ -154,7 +164,7 @@ export class ReporterController {
   @ApiOperation({ summary: 'Your tip, by its id (any other id: 404, as for an unknown tip)', operationId: 'reporter.tips.get' })
   @ApiParam({ name: 'tipId', format: 'uuid' })
   @ApiOkResponse({ type: ReporterTipViewDto })
-  @ApiProblems(401, 404)
+  @ApiProblems(401, 404, 503)
   async tipById(@Param('tipId') tipId: string, @Reporter() reporter: ReporterContext): Promise<ReporterTipView> {
     if (tipId !== reporter.tipId) throw tipNotFound();
     return this.tip(reporter);
@@ -247,7 +257,7 @@ export class TipMessagesController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: TipMessagesDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 503)
   async messages(@Param('id', uuidPipe) id: string, @Req() request: AuthedRequest): Promise<TipMessagesDto> {
     const principal = request.principal!;
     const role = request.actingRole!;
@@ -263,10 +273,12 @@ export class TipMessagesController {
     const streamId = `tip-${id}`;
     const events = tip.events.filter((e) => e.type === 'ReporterMessagePosted' || e.type === 'ReporterReplyPosted');
     if (events.length > 0) {
-      await this.accessLog.record(
-        { logId: tip.caseId ?? id, streamId, view: 'reporter_messages', subjectRefs: [streamId], fields: [...new Set(events.map((e) => `${e.type}.body`))] },
-        { userId: principal.userId, role, officeCode: principal.officeCode },
-        new Date().toISOString(),
+      await accessLogged(
+        this.accessLog.record(
+          { logId: tip.caseId ?? id, streamId, view: 'reporter_messages', subjectRefs: [streamId], fields: [...new Set(events.map((e) => `${e.type}.body`))] },
+          { userId: principal.userId, role, officeCode: principal.officeCode },
+          new Date().toISOString(),
+        ),
       );
     }
     const messages: TipMessageDto[] = [];

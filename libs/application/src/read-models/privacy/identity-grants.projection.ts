@@ -29,7 +29,7 @@ export type IdentityGrantDoc = IdentityGrantRow & Doc;
 
 export const IDENTITY_GRANTS_READ_MODEL: ReadModelDefinition = {
   name: 'identity_grants',
-  version: 1,
+  version: 2,
   fields: {
     caseId: 'text',
     requestedBy: 'text',
@@ -50,7 +50,8 @@ function requested(id: string, event: ProjectedEvent): IdentityGrantDoc {
     caseId: code(d.caseId) ?? '',
     requestedBy: code(d.requestedBy) ?? event.stored.actor.userId ?? '',
     requesterRole: event.stored.actor.role ?? null,
-    officeCode: event.stored.actor.officeCode ?? null,
+    // The case's office (recorded in the request); the requester's for requests recorded before it was.
+    officeCode: code(d.officeCode) ?? event.stored.actor.officeCode ?? null,
     status: 'pending',
     requestedAt: instant(d.requestedAt) ?? at,
     decidedBy: null,
