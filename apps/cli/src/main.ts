@@ -14,12 +14,18 @@ import {
   verifyAgainstAnchor,
   verifyChain,
   verifyEventLog,
+  ExportFileError,
+  exportEventLog,
+  importEventLog,
   type AnyAggregateDefinition,
 } from '#application';
 import { activityAggregate, caseAggregate, consultationAggregate, tipAggregate, visitAggregate } from '#domain';
 import { loadConfig } from '#config';
 import { openEmbedded, type Embedded } from './embedded.js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { SqliteReporterSessionStore, openAppDatabase } from '#sqlite';
 
 /** `npm run cli -- <command>`: operator tasks on the embedded data directory (CASETRAIL_DATA_DIR). */
@@ -218,6 +224,70 @@ retention
       }
       for (const ref of refs) await vault.shred(ref);
       print({ shredded: refs.size });
+    }),
+  );
+
+// ── migration between event stores (docs/migration.md) ──
+
+program
+  .command('export')
+  .requiredOption('--out <file>', 'the NDJSON file to write (written beside as <file>.partial, renamed when complete)')
+  .description('write the whole event log, as stored (ids, versions, timestamps, hash chains), to an export file; the key vault is NOT included')
+  .action((options: { out: string }) =>
+    withStores(async ({ events }) => {
+      const out = resolve(options.out);
+      const partial = `${out}.partial`;
+      const file = await open(partial, 'w');
+      try {
+        let buffered: string[] = [];
+        let size = 0;
+        const drain = async () => {
+          if (buffered.length === 0) return;
+          await file.write(buffered.join(''));
+          buffered = [];
+          size = 0;
+        };
+        const summary = await exportEventLog(
+          events,
+          async (line) => {
+            buffered.push(line);
+            size += line.length;
+            if (size >= 1 << 20) await drain();
+          },
+          { source: `${events.constructor.name} ${loadConfig().dataDir}`, exportedAt: new Date().toISOString() },
+        );
+        await drain();
+        await file.sync();
+        await file.close();
+        await rename(partial, out);
+        print({ out, events: summary.count, sha256: summary.sha256 });
+      } catch (error) {
+        await file.close().catch(() => undefined);
+        throw error;
+      }
+    }),
+  );
+
+program
+  .command('import')
+  .requiredOption('--in <file>', 'an export file (`export --out`)')
+  .option('--batch-size <n>', 'events per transaction', positiveInt, 500)
+  .description('check an export file in full, then store its events as recorded; resumable and idempotent (run it again after a crash)')
+  .action((options: { in: string; batchSize: number }) =>
+    withStores(async ({ events }) => {
+      const path = resolve(options.in);
+      const lines = () => createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+      try {
+        const report = await importEventLog(events, lines, {
+          batchSize: options.batchSize,
+          onProgress: (done, total) => process.stderr.write(`imported ${done}/${total}\n`),
+        });
+        print({ in: path, events: report.file.count, streams: report.file.streams, imported: report.imported, skipped: report.skipped, source: report.file.header.source, exportedAt: report.file.header.exportedAt });
+      } catch (error) {
+        if (!(error instanceof ExportFileError)) throw error;
+        process.stderr.write(`import refused: ${error.message}\n`);
+        process.exitCode = 1;
+      }
     }),
   );
 

@@ -43,3 +43,4 @@ export * from './projections/projections.module.js';
 export * from './read-models/all-projections.js';
 export * from './read-models/officer/index.js';
 export * from './read-models/analytics/index.js';
+export * from './migration/index.js';

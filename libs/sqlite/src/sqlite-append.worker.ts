@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
 // The envelope module alone: the writer thread need not load the rest of the application layer.
 import { GENESIS_HASH, canonicalTail } from '#application/event-store/envelope';
 import { openDurableDatabase } from './durable-database.js';
-import type { FromWriter, ToWriter, WireAppend, WireOutcome } from './append-protocol.js';
+import type { FromWriter, ToWriter, WireAppend, WireImportEvent, WireImportOutcome, WireOutcome } from './append-protocol.js';
 
 const port = parentPort!;
 const send = (message: FromWriter) => port.postMessage(message);
@@ -88,6 +88,52 @@ const writeBatch = db.transaction((appends: WireAppend[]): WireOutcome[] => {
   });
 });
 
+// ── import (migration): stored envelopes kept as they are, each checked as its stream's next link ──
+
+const storedById = db.prepare<[string], { position: number; stream_id: string; stream_version: number; hash: string }>(
+  'SELECT position, stream_id, stream_version, hash FROM events WHERE event_id = ?',
+);
+
+class ImportRefusal extends Error {
+  constructor(readonly outcome: WireImportOutcome) {
+    super(outcome.kind);
+  }
+}
+
+/** All or nothing: a refused event rolls the whole call back. */
+const importBatch = db.transaction((id: number, events: WireImportEvent[]): WireImportOutcome => {
+  let imported = 0;
+  let skipped = 0;
+  let lastPosition = 0;
+  events.forEach((event, index) => {
+    const refuse = (problem: Extract<WireImportOutcome, { kind: 'import_refused' }>['problem']) => new ImportRefusal({ id, kind: 'import_refused', index, problem });
+    const stored = storedById.get(event.eventId);
+    if (stored) {
+      if (stored.stream_id !== event.streamId || stored.stream_version !== event.streamVersion || stored.hash !== event.hash) throw refuse('event_id_conflict');
+      skipped += 1;
+      lastPosition = stored.position;
+      return;
+    }
+    const current = head.get(event.streamId);
+    if (event.streamVersion !== (current?.version ?? 0) + 1) throw refuse('version_gap');
+    if (event.prevHash !== (current?.last_hash ?? GENESIS_HASH)) throw refuse('prev_hash_mismatch');
+    const info = insert.run(event.eventId, event.streamId, event.streamVersion, event.type, event.schemaVersion, event.occurredAt, event.recordedAt, event.metadata, event.data, event.prevHash, event.hash);
+    upsertHead.run(event.streamId, event.streamVersion, event.hash);
+    imported += 1;
+    lastPosition = Number(info.lastInsertRowid);
+  });
+  return { id, kind: 'imported', imported, skipped, lastPosition };
+});
+
+function runImport(id: number, events: WireImportEvent[]): WireImportOutcome {
+  try {
+    return importBatch(id, events);
+  } catch (error) {
+    if (error instanceof ImportRefusal) return error.outcome;
+    return { id, kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 let queue: WireAppend[] = [];
 let scheduled = false;
 
@@ -112,6 +158,10 @@ port.on('message', (message: ToWriter) => {
       scheduled = true;
       setImmediate(flush);
     }
+  } else if (message.kind === 'import') {
+    // Appends that arrived first commit first.
+    flush();
+    send({ kind: 'import_outcome', outcome: runImport(message.id, message.events) });
   } else {
     flush();
     db.close();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { START_POSITION, verifyEventLog } from '#application';
-import { eventStoreContract, newEvent, streamName } from '#testing';
+import { eventStoreContract, importContract, newEvent, streamName } from '#testing';
 import { DurabilityError, assertDurable, openDurableDatabase } from './durable-database.js';
 import { SqliteEventStore, decodePosition, encodePosition } from './sqlite-event-store.js';
 
@@ -12,6 +12,18 @@ function tempDir(): string {
 }
 
 eventStoreContract('SQLite', async () => {
+  const dir = tempDir();
+  const store = new SqliteEventStore(join(dir, 'events.sqlite'), { pollIntervalMs: 50 });
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+importContract('SQLite', async () => {
   const dir = tempDir();
   const store = new SqliteEventStore(join(dir, 'events.sqlite'), { pollIntervalMs: 50 });
   return {

@@ -6,6 +6,9 @@ import { Worker } from 'node:worker_threads';
 import {
   DuplicateEventIdError,
   EventStore,
+  ImportRefusedError,
+  type EventEnvelope,
+  type ImportResult,
   WrongExpectedVersionError,
   canonicalHead,
   canonicalJson,
@@ -22,7 +25,7 @@ import {
   type StoredEvent,
   type SubscribeOptions,
 } from '#application';
-import type { FromWriter, ToWriter, WireAppend, WireOutcome } from './append-protocol.js';
+import type { FromWriter, ToWriter, WireAppend, WireImportEvent, WireImportOutcome, WireOutcome } from './append-protocol.js';
 import { openDurableDatabase } from './durable-database.js';
 
 interface EventRow {
@@ -133,6 +136,7 @@ export class SqliteEventStore extends EventStore {
   readonly db: Database.Database;
   private readonly writer: Worker;
   private readonly pending = new Map<number, Pending>();
+  private readonly pendingImports = new Map<number, { events: readonly EventEnvelope[]; resolve(result: ImportResult): void; reject(error: unknown): void }>();
   private outbox: WireAppend[] = [];
   private outboxEvents = 0;
   private postScheduled = false;
@@ -228,7 +232,64 @@ export class SqliteEventStore extends EventStore {
     this.writer.postMessage({ kind: 'append', appends } satisfies ToWriter);
   }
 
+  override importStored(events: readonly EventEnvelope[]): Promise<ImportResult> {
+    if (this.closed) return Promise.reject(new Error('event store is closed'));
+    if (this.failure) return Promise.reject(this.failure);
+    if (events.length === 0) return Promise.resolve({ imported: 0, skipped: 0, position: '' });
+    // The hash is checked here (this thread canonicalizes anyway); the writer checks each link against the stored heads.
+    const wire: WireImportEvent[] = [];
+    for (const [index, event] of events.entries()) {
+      const data = canonicalJson(event.data);
+      const computed = createHash('sha256')
+        .update(canonicalHead(event, data) + canonicalTail(event.prevHash, event.recordedAt, event.schemaVersion, event.streamId, event.streamVersion, event.type))
+        .digest('hex');
+      if (computed !== event.hash) return Promise.reject(new ImportRefusedError(index, event.eventId, event.streamId, event.streamVersion, 'hash_mismatch'));
+      wire.push({
+        eventId: event.eventId,
+        streamId: event.streamId,
+        streamVersion: event.streamVersion,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        occurredAt: event.occurredAt,
+        recordedAt: event.recordedAt,
+        metadata: JSON.stringify({ actor: event.actor, correlationId: event.correlationId, causationId: event.causationId, piiSubjects: event.piiSubjects }),
+        data,
+        prevHash: event.prevHash,
+        hash: event.hash,
+      });
+    }
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pendingImports.set(id, { events, resolve, reject });
+      this.post();
+      this.writer.postMessage({ kind: 'import', id, events: wire } satisfies ToWriter);
+    });
+  }
+
+  private settleImport(outcome: WireImportOutcome): void {
+    const request = this.pendingImports.get(outcome.id);
+    if (!request) return;
+    this.pendingImports.delete(outcome.id);
+    switch (outcome.kind) {
+      case 'imported':
+        request.resolve({ imported: outcome.imported, skipped: outcome.skipped, position: encodePosition(outcome.lastPosition) });
+        return;
+      case 'import_refused': {
+        const event = request.events[outcome.index]!;
+        request.reject(new ImportRefusedError(outcome.index, event.eventId, event.streamId, event.streamVersion, outcome.problem));
+        return;
+      }
+      case 'failed':
+        request.reject(new Error(`import failed: ${outcome.message}`));
+    }
+  }
+
   private onWriterMessage(message: FromWriter): void {
+    if (message.kind === 'import_outcome') {
+      this.settleImport(message.outcome);
+      this.wakeSubscribers();
+      return;
+    }
     if (message.kind !== 'outcomes') return;
     for (const outcome of message.outcomes) {
       const request = this.pending.get(outcome.id);
@@ -275,6 +336,8 @@ export class SqliteEventStore extends EventStore {
     this.failure ??= error;
     for (const request of this.pending.values()) request.reject(error);
     this.pending.clear();
+    for (const request of this.pendingImports.values()) request.reject(error);
+    this.pendingImports.clear();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -385,7 +448,7 @@ export class SqliteEventStore extends EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.post();
-    while (this.pending.size > 0 && !this.failure) await new Promise((resolve) => setTimeout(resolve, 1));
+    while ((this.pending.size > 0 || this.pendingImports.size > 0) && !this.failure) await new Promise((resolve) => setTimeout(resolve, 1));
     this.closed = true;
     this.writer.postMessage({ kind: 'close' } satisfies ToWriter);
     await this.writerClosed;

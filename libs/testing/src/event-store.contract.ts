@@ -1,6 +1,9 @@
 import {
   DuplicateEventIdError,
   GENESIS_HASH,
+  ImportRefusedError,
+  verifyEventLog,
+  type EventEnvelope,
   START_POSITION,
   WrongExpectedVersionError,
   computeEventHash,
@@ -9,6 +12,7 @@ import {
   type StoredEvent,
 } from '#application';
 import { newEvent, streamName } from './new-event.js';
+import { InMemoryEventStore } from './memory-event-store.js';
 
 export interface EventStoreFixture {
   store: EventStore;
@@ -303,6 +307,123 @@ export function eventStoreContract(name: string, createFixture: () => Promise<Ev
         }
         expect(got.map((e) => e.streamId)).toEqual([caseStream]);
       });
+    });
+  });
+}
+
+/** The envelope without the source store's position, as an export file carries it. */
+function envelopeOf({ position: _position, ...envelope }: StoredEvent): EventEnvelope {
+  return envelope;
+}
+
+/** An event forged from `event` with some fields changed and its hash recomputed (a well-formed but wrong link). */
+function forged(event: EventEnvelope, changes: Partial<EventEnvelope>): EventEnvelope {
+  const { hash: _hash, ...rest } = { ...event, ...changes };
+  return { ...rest, hash: computeEventHash(rest) };
+}
+
+/**
+ * `importStored` (migration between stores): envelopes keep eventId, versions, timestamps and hashes; re-runs
+ * skip what is stored; a gap, a broken link or a wrong hash is refused and the call stores nothing. Separate
+ * from `eventStoreContract` so that an adapter opts in once it implements the operation:
+ * `importContract('sqlite', async () => ({ store, dispose }))`.
+ */
+export function importContract(name: string, createFixture: () => Promise<EventStoreFixture>): void {
+  describe(`EventStore import contract: ${name}`, () => {
+    let fixture: EventStoreFixture;
+    let store: EventStore;
+    /** The source log: recorded on a fixed past day, so a store that stamps its own recordedAt is caught. */
+    let source: EventEnvelope[];
+    let streams: string[];
+
+    beforeEach(async () => {
+      fixture = await createFixture();
+      store = fixture.store;
+      const origin = new InMemoryEventStore(() => '2021-06-01T08:30:00.123Z');
+      streams = [streamName('case'), streamName('tip'), streamName('case')];
+      // Interleaved streams, several appends each, as a real log is.
+      for (let round = 0; round < 3; round++) {
+        for (const streamId of streams) await origin.append(streamId, [newEvent({ piiSubjects: [`s-${round}`] }), newEvent()], 'any');
+      }
+      source = origin.events.map(envelopeOf);
+    });
+    afterEach(async () => {
+      await fixture.dispose();
+    });
+
+    async function logOf(target: EventStore): Promise<EventEnvelope[]> {
+      return (await target.readAll(START_POSITION, 1_000_000)).events.map(envelopeOf);
+    }
+
+    it('stores the envelopes as recorded: ids, versions, occurredAt, recordedAt and hash chains, in global order', async () => {
+      const result = await store.importStored(source);
+      expect(result).toMatchObject({ imported: source.length, skipped: 0 });
+      const log = await logOf(store);
+      expect(log).toEqual(source);
+      expect(result.position).toBe((await store.readAll(START_POSITION, 1_000_000)).next);
+      for (const streamId of streams) {
+        expect(await store.streamVersion(streamId)).toBe(6);
+        expect(verifyChain(await store.readStream(streamId))).toBeUndefined();
+      }
+      expect(log.every((e) => e.recordedAt === '2021-06-01T08:30:00.123Z')).toBe(true);
+      expect(await verifyEventLog(store)).toMatchObject({ ok: true, events: source.length, streams: 3 });
+    });
+
+    it('is idempotent and resumable: what is stored already is skipped', async () => {
+      const half = Math.floor(source.length / 2);
+      expect(await store.importStored(source.slice(0, half))).toMatchObject({ imported: half, skipped: 0 });
+      expect(await store.importStored(source)).toMatchObject({ imported: source.length - half, skipped: half });
+      expect(await store.importStored(source)).toMatchObject({ imported: 0, skipped: source.length });
+      expect(await logOf(store)).toEqual(source);
+      expect(await store.countAfter(START_POSITION)).toBe(source.length);
+    });
+
+    it('continues an imported stream with ordinary appends on its chain', async () => {
+      await store.importStored(source);
+      const streamId = streams[0]!;
+      const appended = await store.append(streamId, [newEvent()], 6);
+      expect(appended.version).toBe(7);
+      expect(appended.events[0]!.prevHash).toBe(source.filter((e) => e.streamId === streamId).pop()!.hash);
+      expect(verifyChain(await store.readStream(streamId))).toBeUndefined();
+    });
+
+    it('refuses an event whose hash does not recompute, naming it, and stores nothing of the call', async () => {
+      const tampered = [...source];
+      tampered[4] = { ...tampered[4]!, data: { ...tampered[4]!.data, tampered: true } };
+      const refusal = await store.importStored(tampered).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(ImportRefusedError);
+      expect(refusal).toMatchObject({ index: 4, eventId: source[4]!.eventId, problem: 'hash_mismatch', code: 'STREAM.IMPORT_REFUSED' });
+      expect(await store.countAfter(START_POSITION)).toBe(0);
+    });
+
+    it('refuses a version gap and a broken prevHash link, even when the hash itself recomputes', async () => {
+      const streamId = streams[1]!;
+      const own = source.filter((e) => e.streamId === streamId);
+      await store.importStored(own.slice(0, 2));
+      // Version 4 after 2: a gap (the event is genuine, its predecessor is missing).
+      await expect(store.importStored([own[3]!])).rejects.toMatchObject({ index: 0, problem: 'version_gap', streamVersion: 4 });
+      // Version 3 claiming another predecessor, its hash recomputed: the link is broken.
+      const relinked = forged(own[2]!, { prevHash: own[0]!.hash });
+      await expect(store.importStored([relinked])).rejects.toMatchObject({ problem: 'prev_hash_mismatch', streamVersion: 3 });
+      // A first event that does not start at version 1 (or from the genesis hash).
+      await expect(store.importStored([forged(source[0]!, { streamVersion: 2 })])).rejects.toMatchObject({ problem: 'version_gap' });
+      await expect(store.importStored([forged(source[0]!, { prevHash: 'f'.repeat(64) })])).rejects.toMatchObject({ problem: 'prev_hash_mismatch' });
+      // A good event in the same call as a refused one is not stored either.
+      await expect(store.importStored([own[2]!, own[4]!])).rejects.toMatchObject({ index: 1, problem: 'version_gap' });
+      expect(await store.streamVersion(streamId)).toBe(2);
+      expect(await store.countAfter(START_POSITION)).toBe(2);
+    });
+
+    it('refuses an eventId stored already as another event, and a slot an appended event holds', async () => {
+      await store.importStored(source.slice(0, 1));
+      // The same id moved to another stream (hash recomputed).
+      const moved = forged(source[0]!, { streamId: streamName('case') });
+      await expect(store.importStored([moved])).rejects.toMatchObject({ problem: 'event_id_conflict', eventId: source[0]!.eventId });
+      // A stream the target already started with its own events: the source's version 1 is not its next link.
+      const local = streamName('case');
+      await store.append(local, [newEvent()], 'no_stream');
+      const foreign = forged(source[0]!, { eventId: newEvent().eventId, streamId: local });
+      await expect(store.importStored([foreign])).rejects.toMatchObject({ problem: 'version_gap' });
     });
   });
 }

@@ -1,10 +1,15 @@
 import { verifyEventLog } from '#application';
-import { eventStoreContract } from './event-store.contract.js';
+import { eventStoreContract, importContract } from './event-store.contract.js';
 import { InMemoryEventStore } from './memory-event-store.js';
 import { newEvent, streamName } from './new-event.js';
 
 // The unit-test double must behave as every adapter does, or specs built on it would prove nothing.
 eventStoreContract('in-memory test double', async () => {
+  const store = new InMemoryEventStore();
+  return { store, dispose: () => store.close() };
+});
+
+importContract('in-memory test double', async () => {
   const store = new InMemoryEventStore();
   return { store, dispose: () => store.close() };
 });

@@ -1,6 +1,9 @@
 import {
   DuplicateEventIdError,
   EventStore,
+  ImportRefusedError,
+  type EventEnvelope,
+  type ImportResult,
   GENESIS_HASH,
   WrongExpectedVersionError,
   sealEnvelope,
@@ -63,6 +66,37 @@ export class InMemoryEventStore extends EventStore {
     const last = stored[stored.length - 1];
     if (last) this.heads.set(streamId, { version: last.streamVersion, hash: last.hash });
     return { streamId, version: last?.streamVersion ?? actual, position: last?.position ?? '', events: stored };
+  }
+
+  override async importStored(events: readonly EventEnvelope[]): Promise<ImportResult> {
+    // Checked in full first, then stored: all or nothing, as the adapters do.
+    const heads = new Map<string, { version: number; hash: string }>();
+    const staged: EventEnvelope[] = [];
+    let skipped = 0;
+    let position = '';
+    for (const [index, event] of events.entries()) {
+      const refuse = (problem: ImportRefusedError['problem']) => new ImportRefusedError(index, event.eventId, event.streamId, event.streamVersion, problem);
+      if (computeEventHash(event) !== event.hash) throw refuse('hash_mismatch');
+      const stored = this.events.find((e) => e.eventId === event.eventId) ?? staged.find((e) => e.eventId === event.eventId);
+      if (stored) {
+        if (stored.streamId !== event.streamId || stored.streamVersion !== event.streamVersion || stored.hash !== event.hash) throw refuse('event_id_conflict');
+        skipped += 1;
+        position = 'position' in stored ? (stored as StoredEvent).position : position;
+        continue;
+      }
+      const head = heads.get(event.streamId) ?? this.heads.get(event.streamId);
+      if (event.streamVersion !== (head?.version ?? 0) + 1) throw refuse('version_gap');
+      if (event.prevHash !== (head?.hash ?? GENESIS_HASH)) throw refuse('prev_hash_mismatch');
+      const { eventId, streamId, streamVersion, type, schemaVersion, occurredAt, recordedAt, actor, correlationId, causationId, piiSubjects, prevHash, hash, data } = event;
+      staged.push({ eventId, streamId, streamVersion, type, schemaVersion, occurredAt, recordedAt, actor, correlationId, causationId, piiSubjects, prevHash, hash, data: structuredClone(data) });
+      heads.set(streamId, { version: streamVersion, hash });
+    }
+    for (const envelope of staged) {
+      position = String(this.nextPosition++).padStart(16, '0');
+      this.events.push({ ...envelope, position });
+    }
+    for (const [streamId, head] of heads) this.heads.set(streamId, head);
+    return { imported: staged.length, skipped, position };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

@@ -1,4 +1,4 @@
-import type { NewEvent, StoredEvent } from './envelope.js';
+import type { EventEnvelope, NewEvent, StoredEvent } from './envelope.js';
 
 /**
  * - a number n ≥ 1: the stream's last event must be version n (0 means the stream must not exist);
@@ -88,6 +88,41 @@ export class DuplicateEventIdError extends Error {
   }
 }
 
+/** Why `importStored` refused an event (the whole call then stored nothing). */
+export type ImportProblem =
+  /** Not the stream's next version (a gap, or a version the target already holds under another event). */
+  | 'version_gap'
+  /** prevHash is not the hash of the stream's last event in the target. */
+  | 'prev_hash_mismatch'
+  /** The hash does not recompute from the envelope. */
+  | 'hash_mismatch'
+  /** The eventId is stored already, but as a different event (other stream, version or hash). */
+  | 'event_id_conflict';
+
+export class ImportRefusedError extends Error {
+  readonly code = 'STREAM.IMPORT_REFUSED';
+  constructor(
+    /** Index of the refused event in the call's `events`. */
+    readonly index: number,
+    readonly eventId: string,
+    readonly streamId: string,
+    readonly streamVersion: number,
+    readonly problem: ImportProblem,
+  ) {
+    super(`import refused event ${eventId} (${streamId} v${streamVersion}): ${problem}`);
+    this.name = 'ImportRefusedError';
+  }
+}
+
+export interface ImportResult {
+  /** Events stored by this call. */
+  imported: number;
+  /** Events found already stored, identical (same id, stream, version and hash): a re-run. */
+  skipped: number;
+  /** Global position of the last event of the call in this store ('' when none). */
+  position: string;
+}
+
 /** Port of the source of truth. Adapters: SQLite (embedded), KurrentDB (production). */
 export abstract class EventStore {
   /**
@@ -112,4 +147,17 @@ export abstract class EventStore {
   /** How many events lie after `position` (for lag reporting). */
   abstract countAfter(position: string): Promise<number>;
   abstract close(): Promise<void>;
+  /**
+   * Stores envelopes exactly as another store recorded them (migration): eventId, stream version,
+   * occurredAt, recordedAt, prevHash and hash are kept; only the position is this store's. Events come in
+   * the source's global order. Each event must recompute to its hash and be its stream's next link here
+   * (version = head + 1, prevHash = head's hash); an event already stored identically is skipped, so a
+   * re-run after a crash continues and a second import changes nothing. All or nothing per call: a refused
+   * event (`ImportRefusedError`, naming its index) leaves the store as it was.
+   * Adapters that cannot keep recordedAt and the chain leave this default, which refuses.
+   */
+  importStored(events: readonly EventEnvelope[]): Promise<ImportResult> {
+    void events;
+    return Promise.reject(new Error(`${this.constructor.name} cannot import stored events`));
+  }
 }

@@ -1,0 +1,2 @@
+export * from './export-file.js';
+export * from './import-log.js';
