@@ -24,6 +24,9 @@ export default {
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_REQUIRED_FROM_CJS.join('|')})/)`],
   moduleNameMapper: {
     '^#(domain|application|sqlite|testing|config|http)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#mongodb$': '<rootDir>/libs/mongodb/src/index.ts',
+    '^#kafka$': '<rootDir>/libs/kafka/src/index.ts',
+    '^#kurrentdb$': '<rootDir>/libs/kurrentdb/src/index.ts',
     '^#standalone$': '<rootDir>/apps/standalone/src/standalone.ts',
     '^#application/event-store/envelope$': '<rootDir>/libs/application/src/event-store/envelope.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

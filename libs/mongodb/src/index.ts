@@ -1,0 +1,2 @@
+export * from './mongo-read-model-store.js';
+export * from './mongo-key-vault.js';
