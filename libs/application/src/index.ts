@@ -44,3 +44,4 @@ export * from './read-models/all-projections.js';
 export * from './read-models/officer/index.js';
 export * from './read-models/analytics/index.js';
 export * from './migration/index.js';
+export * from './evidence/chunked-cipher.js';

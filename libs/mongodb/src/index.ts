@@ -1,2 +1,3 @@
 export * from './mongo-read-model-store.js';
 export * from './mongo-key-vault.js';
+export * from './gridfs-evidence-store.js';

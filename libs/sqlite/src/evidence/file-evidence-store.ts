@@ -11,9 +11,16 @@ import {
   KeyShreddedError,
   type EvidenceRehash,
   type KeyVault,
+  ChunkDecryptor,
+  ChunkEncryptor,
+  CipherIntegrityError,
+  DEFAULT_CHUNK_BYTES,
+  HEADER_BYTES,
+  contentName,
+  parseHeader,
+  type CipherHeader,
   type StoredEvidence,
 } from '#application';
-import { ChunkDecryptor, ChunkEncryptor, CipherIntegrityError, DEFAULT_CHUNK_BYTES, HEADER_BYTES, contentName, parseHeader, type CipherHeader } from './chunked-cipher.js';
 
 const URI_PREFIX = 'evidence:v1:';
 const NAME = /^[0-9a-f]{64}$/;
@@ -62,7 +69,7 @@ const isNotFound = (error: unknown) => (error as NodeJS.ErrnoException)?.code ==
 
 /**
  * Evidence files on the local disk, under `<dataDir>/evidence/<2 hex>/<name>`: encrypted with the owner
- * stream's data key from the key vault (chunked AES-256-GCM, see chunked-cipher.ts), named by an HMAC of the
+ * stream's data key from the key vault (chunked AES-256-GCM, see libs/application/src/evidence/chunked-cipher.ts), named by an HMAC of the
  * plaintext's SHA-256 under that key (content-addressed per owner; the name tells nothing without the key),
  * written to a temporary file, fsync'd, renamed into place and the directory fsync'd (a crash leaves either
  * no file or the whole file). No original file name, media type or owner id is written anywhere on disk.
