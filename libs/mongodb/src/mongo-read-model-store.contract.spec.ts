@@ -1,4 +1,5 @@
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Collection } from 'mongodb';
+import { CheckpointConflictError } from '#application';
 import { readModelStoreContract } from '#testing';
 import { MongoReadModelStore } from './mongo-read-model-store.js';
 
@@ -71,6 +72,74 @@ function fresh(client: MongoClient): MongoReadModelStore {
       expect(await store.get(table, 'a')).toEqual({ id: 'a', count: 2 });
       expect(await store.get(table, 'b')).toEqual({ id: 'b', count: 2 });
       expect(await store.checkpoint(table)).toBe(pos(3));
+    });
+
+    /**
+     * The state a compare-and-set commit 1→5 leaves when its process dies after claiming checkpoint 1 and
+     * writing its documents (a: 1→3, new z) but before moving the checkpoint — built here through the
+     * store's own commit, stopped by a failing checkpoint insert.
+     */
+    async function crashedCommit(owner: string): Promise<string> {
+      const dying = new MongoReadModelStore(client, { database: store.db.databaseName, owner });
+      const { table } = await dying.activeBuild(definition);
+      const first = dying.begin(table);
+      first.put({ id: 'a', count: 1 });
+      first.put({ id: 'b', count: 1 });
+      await dying.commit(table, first, pos(1), '');
+      const checkpoints = (dying as unknown as { checkpoints: Collection }).checkpoints;
+      const insertOne = checkpoints.insertOne.bind(checkpoints);
+      checkpoints.insertOne = () => Promise.reject(new Error('process killed'));
+      const batch = dying.begin(table);
+      batch.put({ id: 'a', count: 3 });
+      batch.put({ id: 'z', count: 1 });
+      await expect(dying.commit(table, batch, pos(5), pos(1))).rejects.toThrow('process killed');
+      checkpoints.insertOne = insertOne;
+      expect(await store.checkpoint(table)).toBe(pos(1));
+      expect(await store.get(table, 'a')).toEqual({ id: 'a', count: 3 });
+      return table;
+    }
+
+    it('a commit claim left by a crash blocks other owners while it is fresh, and is restored and taken over after claimTimeoutMs', async () => {
+      const table = await crashedCommit('consumer-1');
+      const other = new MongoReadModelStore(client, { database: store.db.databaseName, owner: 'consumer-2' });
+      const attempt = () => {
+        const tx = other.begin(table);
+        tx.put({ id: 'b', count: 2 });
+        return other.commit(table, tx, pos(4), pos(1));
+      };
+      await expect(attempt()).rejects.toBeInstanceOf(CheckpointConflictError);
+      expect(await store.get(table, 'b')).toEqual({ id: 'b', count: 1 });
+      // Once the claim is old enough, a shorter batch 1→4 takes over: the crashed batch's documents are
+      // put back first (a and z would otherwise stay ahead of checkpoint 4 and be counted again later).
+      await other.db.collection('rm_commit_claims').updateMany({ table }, { $set: { at: 0 } });
+      await attempt();
+      expect(await store.checkpoint(table)).toBe(pos(4));
+      expect(await store.find(table, { limit: 10 })).toEqual({
+        items: [
+          { id: 'a', count: 1 },
+          { id: 'b', count: 2 },
+        ],
+      });
+    });
+
+    it('the same consumer retrying from the same checkpoint after a crash proceeds at once', async () => {
+      const table = await crashedCommit('consumer-1');
+      const restarted = new MongoReadModelStore(client, { database: store.db.databaseName, owner: 'consumer-1' });
+      const retry = restarted.begin(table);
+      // The transaction reads the committed state (the claim's undo image), not the crashed batch's write.
+      const a = (await retry.get('a'))!;
+      expect(a).toEqual({ id: 'a', count: 1 });
+      expect(await retry.get('z')).toBeUndefined();
+      retry.put({ ...a, count: (a.count as number) + 1 });
+      await restarted.commit(table, retry, pos(3), pos(1));
+      expect(await store.checkpoint(table)).toBe(pos(3));
+      expect(await store.find(table, { limit: 10 })).toEqual({
+        items: [
+          { id: 'a', count: 2 },
+          { id: 'b', count: 1 },
+        ],
+      });
+      expect(await store.db.collection('rm_commit_claims').countDocuments({ table })).toBe(0);
     });
 
     it('a replayed delete stays deleted: deletes are tombstones under the same guard', async () => {

@@ -1,5 +1,7 @@
 import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type MongoClient } from 'mongodb';
+import { randomUUID } from 'node:crypto';
 import {
+  CheckpointConflictError,
   InvalidCursorError,
   ReadModelStore,
   type BuildInfo,
@@ -36,6 +38,24 @@ interface BuildDoc {
 interface ActiveDoc {
   _id: string;
   table: string;
+}
+
+/** `_id` = `build@from:<checkpoint>`: the one compare-and-set commit allowed to start from that checkpoint. */
+interface ClaimDoc {
+  _id: string;
+  table: string;
+  from: string;
+  to: string;
+  /** The store instance that claimed it, and this claim's own id (a takeover replaces it). */
+  owner: string;
+  nonce: string;
+  /** Epoch milliseconds of the claim (a claim older than `claimTimeoutMs` may be taken over). */
+  at: number;
+  /**
+   * Undo log, set before any document is written: JSON text of `[id, stored document or null]` for every
+   * document the batch touches, as it was at `from`. Absent: the commit wrote no document yet.
+   */
+  undo?: string;
 }
 
 interface DeadLetterDoc extends DeadLetter {
@@ -104,6 +124,14 @@ class PendingWrites implements ReadModelTransaction {
 export interface MongoReadModelStoreOptions {
   /** Database of the read models (default `casetrail_read_models`). */
   database?: string;
+  /**
+   * Who this store commits as (default: a random id per instance). A stable id (e.g. the consumer's) lets a
+   * restarted consumer take back at once a commit claim its previous run left behind; never share one id
+   * between two processes.
+   */
+  owner?: string;
+  /** Age after which another owner may take over a claim whose commit never finished (default 60 s). */
+  claimTimeoutMs?: number;
 }
 
 /**
@@ -128,8 +156,13 @@ export class MongoReadModelStore extends ReadModelStore {
   private readonly letters: Collection<DeadLetterDoc>;
   private readonly generations: Collection<{ _id: string; generation: number }>;
   private readonly checkpoints: Collection<{ _id: string; table: string; checkpoint: string }>;
+  private readonly claims: Collection<ClaimDoc>;
   private readonly indexed = new Set<string>();
   private ready?: Promise<void>;
+  private readonly owner: string;
+  private readonly claimTimeoutMs: number;
+  /** Claims this instance is committing under right now (a second commit from the same checkpoint conflicts). */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly client: MongoClient,
@@ -142,6 +175,9 @@ export class MongoReadModelStore extends ReadModelStore {
     this.letters = this.db.collection<DeadLetterDoc>('rm_dead_letters');
     this.generations = this.db.collection<{ _id: string; generation: number }>('rm_generations');
     this.checkpoints = this.db.collection<{ _id: string; table: string; checkpoint: string }>('rm_checkpoints');
+    this.claims = this.db.collection<ClaimDoc>('rm_commit_claims');
+    this.owner = options.owner ?? randomUUID();
+    this.claimTimeoutMs = options.claimTimeoutMs ?? 60_000;
   }
 
   /** Creates the registry's indexes; called by every operation that needs them, once. */
@@ -150,6 +186,7 @@ export class MongoReadModelStore extends ReadModelStore {
       await this.buildsCollection.createIndex({ name: 1, generation: 1 }, { name: 'by_name' });
       await this.letters.createIndex({ build: 1, position: 1 }, { name: 'by_build' });
       await this.checkpoints.createIndex({ table: 1, checkpoint: -1 }, { name: 'by_table' });
+      await this.claims.createIndex({ table: 1, from: 1 }, { name: 'by_table' });
     })();
     return this.ready;
   }
@@ -248,6 +285,7 @@ export class MongoReadModelStore extends ReadModelStore {
       });
     await this.buildsCollection.deleteOne({ _id: table });
     await this.checkpoints.deleteMany({ table });
+    await this.claims.deleteMany({ table });
     this.definitions.delete(table);
     this.indexed.delete(table);
   }
@@ -277,11 +315,29 @@ export class MongoReadModelStore extends ReadModelStore {
     return this.currentCheckpoint(table);
   }
 
+  /**
+   * A transaction reads the committed state: a document ahead of the checkpoint was written by a commit
+   * that has not moved it (still running, or crashed after its claim), so its image in that claim's undo
+   * log is read instead — a batch is never computed on top of another batch's uncommitted writes.
+   */
   begin(table: string): ReadModelTransaction {
-    return new PendingWrites((id) => this.get(table, id));
+    let committed: Promise<string> | undefined;
+    return new PendingWrites(async (id) => {
+      const stored = await this.docs(table).findOne({ _id: id });
+      if (!stored) return undefined;
+      committed ??= this.currentCheckpoint(table);
+      const at = await committed;
+      if (String(stored[CHECKPOINT] ?? '') > at) {
+        const claim = await this.claims.findOne({ _id: `${table}@from:${at}` });
+        const image = claim?.undo === undefined ? undefined : (JSON.parse(claim.undo) as Array<[string, StoredDoc | null]>).find(([key]) => key === id);
+        if (image) return image[1] === null || image[1][DELETED] === true ? undefined : toDoc(image[1]);
+      }
+      return stored[DELETED] === true ? undefined : toDoc(stored);
+    });
   }
 
-  async commit(table: string, transaction: ReadModelTransaction, checkpoint: string): Promise<void> {
+  async commit(table: string, transaction: ReadModelTransaction, checkpoint: string, expectedCheckpoint?: string): Promise<void> {
+    if (expectedCheckpoint !== undefined) return this.commitFrom(table, transaction as PendingWrites, checkpoint, expectedCheckpoint);
     const writes = (transaction as PendingWrites).writes;
     const alreadyApplied = () => new Error(`read model ${table} is already at or past ${checkpoint}: another projector applied this batch`);
     if ((await this.currentCheckpoint(table)) >= checkpoint) throw alreadyApplied();
@@ -295,6 +351,103 @@ export class MongoReadModelStore extends ReadModelStore {
     }
     await this.checkpoints.deleteMany({ table, checkpoint: { $lt: checkpoint } });
     writes.clear();
+  }
+
+  /**
+   * Compare-and-set commit without transactions. Before writing anything it claims the predecessor: inserts
+   * `{_id: build@from:<expected>}` into `rm_commit_claims`. The `_id` is unique, so of two batches computed
+   * from the same checkpoint only one gets past the claim; the other throws CheckpointConflictError having
+   * written nothing. After the claim the checkpoint is read again (a commit without `expectedCheckpoint`, or
+   * one whose claim was already cleaned up, moves it without a live claim), then the documents and the
+   * checkpoint are written as in `commit`, and the claims the checkpoint has passed are deleted.
+   *
+   * A crash after the claim but before the checkpoint insert leaves a claim while the checkpoint is still
+   * `expected`. It does not wedge the build: the claim's owner (this instance, after a failed commit; or a
+   * restarted consumer configured with the same `owner`) takes it back at once, anyone else once it is older
+   * than `claimTimeoutMs`. Before writing documents a commit stores in its claim the touched documents as
+   * they were (an undo log); a taker first restores those images — so documents of the unfinished batch
+   * that the new, perhaps shorter, batch does not touch cannot stay ahead of the checkpoint and be counted
+   * twice later — then deletes exactly that claim (by its nonce) and inserts its own: still only one taker
+   * gets through. `claimTimeoutMs` must exceed the longest commit: a commit still running when its claim
+   * is taken over cannot move the checkpoint (its nonce is checked first), but writes it makes after the
+   * restore would stand.
+   */
+  private async commitFrom(table: string, transaction: PendingWrites, checkpoint: string, expected: string): Promise<void> {
+    const writes = transaction.writes;
+    const conflict = (actual: string | undefined) => new CheckpointConflictError(table, expected, actual);
+    const before = await this.currentCheckpoint(table);
+    if (before !== expected) throw conflict(before);
+    if (before >= checkpoint) throw new Error(`read model ${table} is already at or past ${checkpoint}: another projector applied this batch`);
+    const claimId = `${table}@from:${expected}`;
+    if (this.inFlight.has(claimId)) throw conflict(undefined);
+    this.inFlight.add(claimId);
+    try {
+      const nonce = await this.claim(table, claimId, expected, checkpoint);
+      const now = await this.currentCheckpoint(table);
+      if (now !== expected) throw conflict(now);
+      if (writes.size > 0) {
+        const ids = [...writes.keys()];
+        const stored = new Map((await this.docs(table).find({ _id: { $in: ids } }).toArray()).map((d) => [d._id, d]));
+        const undo = JSON.stringify(ids.map((id) => [id, stored.get(id) ?? null]));
+        const logged = await this.claims.updateOne({ _id: claimId, nonce }, { $set: { undo } });
+        if (logged.matchedCount !== 1) throw conflict(undefined);
+        await this.writeGuarded(table, writes, checkpoint);
+      }
+      // A slow commit whose claim was taken over (after claimTimeoutMs) must not move the checkpoint.
+      if ((await this.claims.findOne({ _id: claimId }))?.nonce !== nonce) throw conflict(await this.currentCheckpoint(table));
+      try {
+        await this.checkpoints.insertOne({ _id: `${table}@${checkpoint}`, table, checkpoint });
+      } catch (error) {
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw conflict(await this.currentCheckpoint(table));
+        throw error;
+      }
+      await this.checkpoints.deleteMany({ table, checkpoint: { $lt: checkpoint } });
+      await this.claims.deleteMany({ table, from: { $lt: checkpoint } });
+      writes.clear();
+    } finally {
+      this.inFlight.delete(claimId);
+    }
+  }
+
+  /** Inserts the claim (taking over one left by an unfinished commit, see commitFrom); returns its nonce. */
+  private async claim(table: string, claimId: string, from: string, to: string): Promise<string> {
+    const mine = (): ClaimDoc => ({ _id: claimId, table, from, to, owner: this.owner, nonce: randomUUID(), at: Date.now() });
+    const insert = async (): Promise<string | undefined> => {
+      const doc = mine();
+      try {
+        await this.claims.insertOne(doc);
+        return doc.nonce;
+      } catch (error) {
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return undefined;
+        throw error;
+      }
+    };
+    const first = await insert();
+    if (first) return first;
+    const held = await this.claims.findOne({ _id: claimId });
+    if (held) {
+      const unfinished = held.owner === this.owner || Date.now() - held.at > this.claimTimeoutMs;
+      if (!unfinished) throw new CheckpointConflictError(table, from, undefined);
+      // Put back what the unfinished commit may have written (idempotent: a taker that crashes here leaves
+      // the claim, and the next one restores the same images), then replace its claim by ours.
+      if (held.undo !== undefined) await this.restore(table, JSON.parse(held.undo) as Array<[string, StoredDoc | null]>);
+      await this.claims.deleteOne({ _id: claimId, nonce: held.nonce });
+    }
+    const second = await insert();
+    if (second) return second;
+    throw new CheckpointConflictError(table, from, undefined);
+  }
+
+  /** Restores documents to their images in an undo log (absent ones are removed outright). */
+  private async restore(table: string, undo: Array<[string, StoredDoc | null]>): Promise<void> {
+    const collection = this.docs(table);
+    for (const [id, image] of undo) {
+      if (image === null) await collection.deleteOne({ _id: id });
+      else {
+        const { _id, ...rest } = image;
+        await collection.replaceOne({ _id: id }, rest, { upsert: true });
+      }
+    }
   }
 
   /**

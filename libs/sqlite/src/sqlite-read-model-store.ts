@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import {
+  CheckpointConflictError,
   InvalidCursorError,
   ReadModelStore,
   type BuildInfo,
@@ -205,19 +206,25 @@ export class SqliteReadModelStore extends ReadModelStore {
     });
   }
 
-  async commit(table: string, transaction: ReadModelTransaction, checkpoint: string): Promise<void> {
+  async commit(table: string, transaction: ReadModelTransaction, checkpoint: string, expectedCheckpoint?: string): Promise<void> {
     const writes = (transaction as PendingWrites).writes;
     const upsert = this.statement(`INSERT INTO ${ident(table)} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`);
     const remove = this.statement(`DELETE FROM ${ident(table)} WHERE id = ?`);
     const move = this.statement('UPDATE rm_builds SET checkpoint = ? WHERE table_name = ? AND checkpoint < ?');
+    const current = this.statement('SELECT checkpoint FROM rm_builds WHERE table_name = ?').pluck();
     this.db.transaction(() => {
+      // Compare-and-set inside the write transaction: no other commit can move the checkpoint in between.
+      if (expectedCheckpoint !== undefined) {
+        const now = current.get(table) as string | undefined;
+        if (now !== expectedCheckpoint) throw new CheckpointConflictError(table, expectedCheckpoint, now);
+      }
       const moved = move.run(checkpoint, table, checkpoint);
       if (moved.changes !== 1) throw new Error(`read model ${table} is already at or past ${checkpoint}: another projector applied this batch`);
       for (const [id, doc] of writes) {
         if (doc === null) remove.run(id);
         else upsert.run(id, JSON.stringify(doc));
       }
-    })();
+    }).immediate();
     writes.clear();
   }
 

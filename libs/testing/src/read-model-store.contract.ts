@@ -1,4 +1,4 @@
-import { InvalidCursorError, ProjectionManager, type Doc, type Projection, type ReadModelDefinition, type ReadModelStore } from '#application';
+import { CheckpointConflictError, InvalidCursorError, ProjectionManager, type Doc, type Projection, type ReadModelDefinition, type ReadModelStore } from '#application';
 import { InMemoryEventStore } from './memory-event-store.js';
 import { newEvent } from './new-event.js';
 
@@ -204,6 +204,81 @@ export function readModelStoreContract(name: string, createFixture: () => Promis
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         expect(await store.get(table, 'c')).toEqual({ id: 'c', count: 1 });
         expect(await store.checkpoint(table)).toBe(pos(4));
+      });
+
+      it('compare-and-set: a batch computed from a checkpoint another batch already moved throws and changes nothing', async () => {
+        // A rebalance: B commits 1→4 first; A, computed from 1 as well and reaching further (1→5), must not
+        // re-apply B's events on top of B's result.
+        const { table } = await store.activeBuild(definition());
+        const base = store.begin(table);
+        base.put({ id: 'c', count: 1 });
+        await store.commit(table, base, pos(1), '');
+        const b = store.begin(table);
+        b.put({ id: 'c', count: 2 });
+        b.put({ id: 'd', count: 1 });
+        const a = store.begin(table);
+        a.put({ id: 'c', count: 3 });
+        a.put({ id: 'e', count: 1 });
+        a.delete('d');
+        await store.commit(table, b, pos(4), pos(1));
+        const refused = store.commit(table, a, pos(5), pos(1));
+        await expect(refused).rejects.toBeInstanceOf(CheckpointConflictError);
+        await expect(refused).rejects.toMatchObject({ code: 'READ_MODEL.CHECKPOINT_CONFLICT', expected: pos(1) });
+        expect(await store.checkpoint(table)).toBe(pos(4));
+        expect(await everything(store, table)).toEqual([
+          { id: 'c', count: 2 },
+          { id: 'd', count: 1 },
+        ]);
+        // The next batch, computed from where B stopped, commits.
+        const next = store.begin(table);
+        next.put({ id: 'e', count: 1 });
+        await store.commit(table, next, pos(5), pos(4));
+        expect(await store.checkpoint(table)).toBe(pos(5));
+        expect(await store.get(table, 'e')).toEqual({ id: 'e', count: 1 });
+      });
+
+      it('compare-and-set: of two concurrent batches from the same checkpoint exactly one applies, the other throws and changes nothing', async () => {
+        const { table } = await store.activeBuild(definition());
+        const base = store.begin(table);
+        base.put({ id: 'c', count: 1 });
+        base.put({ id: 'gone', count: 1 });
+        await store.commit(table, base, pos(1));
+        const shorter = store.begin(table);
+        shorter.put({ id: 'c', count: 2 });
+        shorter.put({ id: 'only-shorter', count: 1 });
+        const longer = store.begin(table);
+        longer.put({ id: 'c', count: 3 });
+        longer.put({ id: 'only-longer', count: 1 });
+        longer.delete('gone');
+        const results = await Promise.allSettled([store.commit(table, shorter, pos(4), pos(1)), store.commit(table, longer, pos(5), pos(1))]);
+        const won = results.map((r) => r.status === 'fulfilled');
+        expect(won.filter(Boolean)).toHaveLength(1);
+        const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+        expect(lost.reason).toBeInstanceOf(CheckpointConflictError);
+        if (won[0]) {
+          expect(await store.checkpoint(table)).toBe(pos(4));
+          expect(await everything(store, table)).toEqual([
+            { id: 'c', count: 2 },
+            { id: 'gone', count: 1 },
+            { id: 'only-shorter', count: 1 },
+          ]);
+        } else {
+          expect(await store.checkpoint(table)).toBe(pos(5));
+          expect(await everything(store, table)).toEqual([
+            { id: 'c', count: 3 },
+            { id: 'only-longer', count: 1 },
+          ]);
+        }
+      });
+
+      it('compare-and-set: an expected checkpoint behind a move made without one conflicts too', async () => {
+        const { table } = await store.activeBuild(definition());
+        await store.commit(table, store.begin(table), pos(2));
+        const stale = store.begin(table);
+        stale.put({ id: 'x', count: 1 });
+        await expect(store.commit(table, stale, pos(3), pos(1))).rejects.toBeInstanceOf(CheckpointConflictError);
+        expect(await store.count(table)).toBe(0);
+        expect(await store.checkpoint(table)).toBe(pos(2));
       });
 
       it('commits an empty batch as a checkpoint move', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteReadModelStore } from '#sqlite';
 import type { Projection } from '../projections/projection.js';
+import { CheckpointConflictError } from '../read-models/read-model-store.port.js';
 import type { StoredEvent } from '../event-store/envelope.js';
 import type { BusMessage } from './event-bus.port.js';
 import { OrderedBusApplier } from './ordered-bus-applier.js';
@@ -73,6 +74,54 @@ describe('OrderedBusApplier', () => {
     await first.drain();
     await second.drain();
     expect(await applied()).toEqual(messages.map((m) => m.event.position));
+  });
+
+  it('drops a batch another consumer overtook (rebalance), re-reads the checkpoint and goes on from there', async () => {
+    const messages = chain(10);
+    const targets = await OrderedBusApplier.targetsFor(store, [trail]);
+    // Consumer A computes 1–10 from the empty checkpoint but is held inside its first event until B has
+    // committed 1–6 from the same checkpoint.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let held = false;
+    const slow: Projection = {
+      ...trail,
+      async apply(event, tx) {
+        if (!held) {
+          held = true;
+          entered();
+          await gate;
+        }
+        await trail.apply(event, tx);
+      },
+    };
+    const conflicts: unknown[] = [];
+    const commit = store.commit.bind(store);
+    store.commit = async (...args: Parameters<typeof commit>) => {
+      try {
+        await commit(...args);
+      } catch (error) {
+        conflicts.push(error);
+        throw error;
+      }
+    };
+    const a = new OrderedBusApplier(store, [{ ...targets[0]!, projection: slow }], { batchSize: 10 });
+    const b = new OrderedBusApplier(store, targets, { batchSize: 10 });
+    a.add(messages);
+    b.add(messages.slice(0, 6));
+    const aDrain = a.drain();
+    await inside;
+    expect(await b.drain()).toBe(6);
+    release();
+    // A's batch (computed from '') conflicts and is dropped; A goes on from B's checkpoint with 7–10.
+    expect(await aDrain).toBe(4);
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]).toBeInstanceOf(CheckpointConflictError);
+    expect(await applied()).toEqual(messages.map((m) => m.event.position));
+    expect(a.appliedThrough).toBe(pos(20));
+    expect(a.waiting).toBe(0);
   });
 
   it('dead-letters an event a projection throws on and stops that read model there', async () => {

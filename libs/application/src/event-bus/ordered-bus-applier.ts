@@ -1,4 +1,4 @@
-import type { ReadModelStore, ReadModelTransaction } from '../read-models/read-model-store.port.js';
+import { CheckpointConflictError, type ReadModelStore, type ReadModelTransaction } from '../read-models/read-model-store.port.js';
 import { project, type Projection } from '../projections/projection.js';
 import type { BusMessage } from './event-bus.port.js';
 
@@ -23,9 +23,11 @@ export interface OrderedBusApplierOptions {
  *   checkpoint `c` takes next the message whose `previousPosition` is `c`. Messages that arrive early wait
  *   in memory; nothing is applied past a gap.
  * - Exactly once: a read model's writes and its new checkpoint are committed together (ReadModelStore
- *   `commit`), and a message at or before the checkpoint is never applied again (redelivery, duplicates
- *   from a relay restart, a second consumer that applied it first: its commit is refused by the store's
- *   checkpoint guard and the applier re-reads the checkpoint).
+ *   `commit`) as a compare-and-set on the checkpoint the batch was computed from, and a message at or
+ *   before the checkpoint is never applied again (redelivery, duplicates from a relay restart, a second
+ *   consumer that committed first — also an overlapping, shorter batch during a rebalance: the commit
+ *   throws CheckpointConflictError having written nothing, the batch is dropped, the applier re-reads the
+ *   checkpoint and goes on from there).
  * - Several consumers of one group share the work: each applies the messages of its own partitions when
  *   the shared checkpoint reaches them.
  */
@@ -92,11 +94,14 @@ export class OrderedBusApplier {
       if (this.failed.has(target.table)) continue;
       this.checkpoints.set(target.table, await this.readModels.checkpoint(target.table));
       for (;;) {
-        const run = this.nextRun(this.checkpoints.get(target.table)!);
+        const from = this.checkpoints.get(target.table)!;
+        const run = this.nextRun(from);
         if (run.length === 0) break;
         const done = await this.applyRun(target, run);
         applied += done;
-        if (done === 0 || this.failed.has(target.table)) break;
+        if (this.failed.has(target.table)) break;
+        // A conflict dropped the batch: go on from the checkpoint the other consumer reached, if it moved.
+        if (done === 0 && this.checkpoints.get(target.table) === from) break;
       }
     }
     this.prune();
@@ -125,22 +130,23 @@ export class OrderedBusApplier {
   }
 
   private async applyRun(target: ProjectionTarget, run: readonly BusMessage[]): Promise<number> {
+    const from = this.checkpoints.get(target.table)!;
     const tx = this.readModels.begin(target.table);
     const failure = await this.applyAll(target, run, tx);
-    if (failure === undefined) return (await this.commit(target, tx, run[run.length - 1]!.event.position)) ? run.length : 0;
+    if (failure === undefined) return (await this.commit(target, tx, run[run.length - 1]!.event.position, from)) ? run.length : 0;
 
     // As the log-reading Projector does: redo the events before the failing one, dead-letter it, then stop or skip.
     const before = run.slice(0, failure.index);
     if (before.length > 0) {
       const redo = this.readModels.begin(target.table);
       await this.applyAll(target, before, redo);
-      if (!(await this.commit(target, redo, before[before.length - 1]!.event.position))) return 0;
+      if (!(await this.commit(target, redo, before[before.length - 1]!.event.position, from))) return 0;
     }
     const bad = run[failure.index]!.event;
     const message = failure.error instanceof Error ? `${failure.error.name}: ${failure.error.message}` : String(failure.error);
     await this.readModels.recordDeadLetter({ build: target.table, position: bad.position, eventId: bad.eventId, type: bad.type, error: message, at: new Date().toISOString() });
     if (this.errorPolicy === 'skip') {
-      await this.commit(target, this.readModels.begin(target.table), bad.position);
+      await this.commit(target, this.readModels.begin(target.table), bad.position, this.checkpoints.get(target.table)!);
     } else {
       this.failed.add(target.table);
       await this.readModels.markFailed(target.table, `${bad.type} at ${bad.position}: ${message}`);
@@ -162,15 +168,19 @@ export class OrderedBusApplier {
     return undefined;
   }
 
-  /** Commits with the checkpoint; false when another consumer moved the checkpoint first (nothing written). */
-  private async commit(target: ProjectionTarget, tx: ReadModelTransaction, checkpoint: string): Promise<boolean> {
+  /**
+   * Commits `checkpoint` if the read model is still at `from` (the checkpoint the batch was computed from);
+   * false when another consumer moved the checkpoint first (nothing written: the batch is dropped and the
+   * checkpoint re-read, so the next run starts where that consumer stopped).
+   */
+  private async commit(target: ProjectionTarget, tx: ReadModelTransaction, checkpoint: string, from: string): Promise<boolean> {
     try {
-      await this.readModels.commit(target.table, tx, checkpoint);
+      await this.readModels.commit(target.table, tx, checkpoint, from);
       this.checkpoints.set(target.table, checkpoint);
       return true;
     } catch (error) {
       const now = await this.readModels.checkpoint(target.table);
-      if (now >= checkpoint) {
+      if (error instanceof CheckpointConflictError || now >= checkpoint) {
         this.checkpoints.set(target.table, now);
         return false;
       }

@@ -55,6 +55,23 @@ export class InvalidCursorError extends RangeError {
   }
 }
 
+/**
+ * A compare-and-set commit lost: the build's checkpoint is no longer the one the batch was computed from
+ * (another projector committed first, e.g. during a Kafka rebalance). Nothing of the batch was written;
+ * the caller drops it, re-reads the checkpoint and computes the next batch from there.
+ */
+export class CheckpointConflictError extends Error {
+  readonly code = 'READ_MODEL.CHECKPOINT_CONFLICT';
+  constructor(
+    readonly table: string,
+    readonly expected: string,
+    readonly actual: string | undefined,
+  ) {
+    super(`read model ${table} is no longer at ${expected || "''"}${actual === undefined ? '' : ` (now ${actual || "''"})`}: another projector committed first`);
+    this.name = 'CheckpointConflictError';
+  }
+}
+
 export interface Page<T = Doc> {
   items: T[];
   /** Cursor for the next page, absent on the last page. */
@@ -113,8 +130,14 @@ export abstract class ReadModelStore {
   abstract checkpoint(table: string): Promise<string>;
 
   abstract begin(table: string): ReadModelTransaction;
-  /** Commits the transaction's writes and the new checkpoint together (exactly-once effect). */
-  abstract commit(table: string, transaction: ReadModelTransaction, checkpoint: string): Promise<void>;
+  /**
+   * Commits the transaction's writes and the new checkpoint together (exactly-once effect). Refused (nothing
+   * written) when the checkpoint is already at or past `checkpoint`. With `expectedCheckpoint` (the checkpoint
+   * the batch was computed from) it is a compare-and-set: it applies only if the stored checkpoint still equals
+   * it, and otherwise throws CheckpointConflictError and changes nothing — of two batches computed from the
+   * same checkpoint, exactly one commits.
+   */
+  abstract commit(table: string, transaction: ReadModelTransaction, checkpoint: string, expectedCheckpoint?: string): Promise<void>;
 
   abstract get(table: string, id: string): Promise<Doc | undefined>;
   abstract find(table: string, options: FindOptions): Promise<Page>;
