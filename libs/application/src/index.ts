@@ -46,3 +46,4 @@ export * from './event-bus/index.js';
 export * from './read-models/officer/index.js';
 export * from './read-models/analytics/index.js';
 export * from './migration/index.js';
+export * from './evidence/evidence-reading.js';

@@ -8,7 +8,6 @@ import {
   EvidenceMissingError,
   EvidenceStore,
   EvidenceUnreadableError,
-  KeyShreddedError,
   type EvidenceRehash,
   type KeyVault,
   ChunkDecryptor,
@@ -20,6 +19,11 @@ import {
   parseHeader,
   type CipherHeader,
   type StoredEvidence,
+  currentEvidenceKey,
+  keyVersionOf,
+  locateStoredName,
+  readableOf,
+  rehashOf,
 } from '#application';
 
 const URI_PREFIX = 'evidence:v1:';
@@ -40,12 +44,6 @@ const nameOf = (storageUri: string): string | undefined => {
   if (!storageUri.startsWith(URI_PREFIX)) return undefined;
   const name = storageUri.slice(URI_PREFIX.length);
   return NAME.test(name) ? name : undefined;
-};
-
-const keyVersionOf = (kid: string): number => {
-  const version = Number(kid.slice(kid.lastIndexOf(':') + 1));
-  if (!Number.isInteger(version) || version < 1 || version > 0xffffffff) throw new Error('unexpected key id from the key vault');
-  return version;
 };
 
 async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
@@ -145,49 +143,16 @@ export class FileEvidenceStore extends EvidenceStore {
 
   async locate(owner: string, sha256: string): Promise<string | undefined> {
     await this.ready;
-    const { kid } = await this.currentKey(owner);
-    // The name depends on the key version the content was stored under: try the current one, then older ones.
-    for (let version = keyVersionOf(kid); version >= 1; version--) {
-      const key = await this.vault.keyById(`${owner}:${version}`);
-      if (!key) continue;
-      const name = contentName(key, sha256);
-      if (await this.exists(this.pathOf(name))) return `${URI_PREFIX}${name}`;
-    }
-    return undefined;
+    const name = await locateStoredName(this.vault, owner, sha256, (name) => this.exists(this.pathOf(name)));
+    return name === undefined ? undefined : `${URI_PREFIX}${name}`;
   }
 
   async open(owner: string, storageUri: string): Promise<Readable> {
-    const iterator = (await this.decrypt(owner, storageUri))[Symbol.asyncIterator]();
-    // The first record is authenticated before anything is handed out, so a file damaged at its start is an error, not a broken stream.
-    const first = await iterator.next();
-    async function* all(): AsyncGenerator<Buffer> {
-      try {
-        if (!first.done) yield first.value;
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-      } finally {
-        await iterator.return?.();
-      }
-    }
-    const readable = Readable.from(all(), { objectMode: false });
-    // Destroyed before it was read to the end (or at all): close the file.
-    readable.once('close', () => void iterator.return?.(undefined));
-    return readable;
+    return readableOf(await this.decrypt(owner, storageUri));
   }
 
   async rehash(owner: string, storageUri: string): Promise<EvidenceRehash> {
-    try {
-      const hash = createHash('sha256');
-      let byteLength = 0;
-      for await (const piece of await this.decrypt(owner, storageUri)) {
-        hash.update(piece);
-        byteLength += piece.length;
-      }
-      return { sha256: hash.digest('hex'), byteLength };
-    } catch (error) {
-      if (error instanceof EvidenceUnreadableError) return { sha256: null, failure: 'unreadable' };
-      if (error instanceof EvidenceMissingError) return { sha256: null, failure: 'missing' };
-      throw error;
-    }
+    return rehashOf(() => this.decrypt(owner, storageUri));
   }
 
   /** The plaintext pieces, authenticated one record at a time; opens the file and resolves the key eagerly. */
@@ -241,13 +206,8 @@ export class FileEvidenceStore extends EvidenceStore {
     return pieces();
   }
 
-  private async currentKey(owner: string): Promise<{ kid: string; key: Buffer }> {
-    try {
-      return await this.vault.keyFor(owner);
-    } catch (error) {
-      if (error instanceof KeyShreddedError) throw new EvidenceErasedError();
-      throw error;
-    }
+  private currentKey(owner: string): Promise<{ kid: string; key: Buffer }> {
+    return currentEvidenceKey(this.vault, owner);
   }
 
   /** Moves a complete temporary file to its content address, or drops it when the owner already stored the same content. */
