@@ -30,6 +30,7 @@ import {
   type EvidenceRehash,
   type KeyVault,
   type StoredEvidence,
+  NamedLocks,
   currentEvidenceKey,
   keyVersionOf,
   locateStoredName,
@@ -122,7 +123,7 @@ export class MongoGridFsEvidenceStore extends EvidenceStore {
   private readonly gridFsChunkBytes: number;
   private readonly now: () => number;
   /** Per-name critical sections: placing or finding a file, and discarding it, never interleave. */
-  private readonly locks = new Map<string, Promise<void>>();
+  private readonly locks = new NamedLocks();
   /** Files created lately (by name), and whether another put has since found the same content stored. */
   private readonly fresh = new Map<string, { createdAt: number; shared: boolean }>();
   private ready?: Promise<void>;
@@ -199,7 +200,7 @@ export class MongoGridFsEvidenceStore extends EvidenceStore {
     const name = nameOf(stored.storageUri);
     if (!name || !stored.created) return;
     await this.init();
-    await this.exclusive(name, async () => {
+    await this.locks.run(name, async () => {
       const entry = this.fresh.get(name);
       this.fresh.delete(name);
       // Unknown (too old) or found by another put since ours created it (its record refers to the file): keep it.
@@ -308,7 +309,7 @@ export class MongoGridFsEvidenceStore extends EvidenceStore {
    * drops it when the owner already stored the same content.
    */
   private async place(id: ObjectId, name: string): Promise<boolean> {
-    return this.exclusive(name, async () => {
+    return this.locks.run(name, async () => {
       let placed: boolean;
       if (await this.files.findOne({ filename: name }, { projection: { _id: 1 } })) placed = false;
       else {
@@ -334,21 +335,5 @@ export class MongoGridFsEvidenceStore extends EvidenceStore {
       this.fresh.set(name, { createdAt: now, shared: false });
       return true;
     });
-  }
-
-  /** Runs `work` after every earlier critical section of the same name has finished. */
-  private async exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(name) ?? Promise.resolve();
-    let release!: () => void;
-    const current = new Promise<void>((resolve) => (release = resolve));
-    const chained = previous.then(() => current);
-    this.locks.set(name, chained);
-    await previous;
-    try {
-      return await work();
-    } finally {
-      release();
-      if (this.locks.get(name) === chained) this.locks.delete(name);
-    }
   }
 }

@@ -77,3 +77,23 @@ export async function rehashOf(decrypt: () => Promise<AsyncIterable<Buffer>>): P
     throw error;
   }
 }
+
+/** In-process critical sections by name: `run` starts `work` after every earlier section of the same name finished. */
+export class NamedLocks {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(name) ?? Promise.resolve();
+    let release!: () => void;
+    const current = new Promise<void>((resolve) => (release = resolve));
+    const chained = previous.then(() => current);
+    this.tails.set(name, chained);
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+      if (this.tails.get(name) === chained) this.tails.delete(name);
+    }
+  }
+}

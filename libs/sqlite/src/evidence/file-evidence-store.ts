@@ -19,6 +19,7 @@ import {
   parseHeader,
   type CipherHeader,
   type StoredEvidence,
+  NamedLocks,
   currentEvidenceKey,
   keyVersionOf,
   locateStoredName,
@@ -76,7 +77,7 @@ const isNotFound = (error: unknown) => (error as NodeJS.ErrnoException)?.code ==
 export class FileEvidenceStore extends EvidenceStore {
   private readonly chunkBytes: number;
   /** Per-name critical sections: placing or finding a file, and discarding it, never interleave. */
-  private readonly locks = new Map<string, Promise<void>>();
+  private readonly locks = new NamedLocks();
   /** Files created lately (by name), and whether another put has since found the same content stored. */
   private readonly fresh = new Map<string, { createdAt: number; shared: boolean }>();
   private readonly ready: Promise<void>;
@@ -130,7 +131,7 @@ export class FileEvidenceStore extends EvidenceStore {
   async discard(_owner: string, stored: StoredEvidence): Promise<void> {
     const name = nameOf(stored.storageUri);
     if (!name || !stored.created) return;
-    await this.exclusive(name, async () => {
+    await this.locks.run(name, async () => {
       const entry = this.fresh.get(name);
       this.fresh.delete(name);
       // Unknown (too old) or found by another put since ours created it (its record refers to the file): keep it.
@@ -214,7 +215,7 @@ export class FileEvidenceStore extends EvidenceStore {
   private async place(temp: string, name: string): Promise<boolean> {
     const target = this.pathOf(name);
     const directory = join(this.root, name.slice(0, 2));
-    return this.exclusive(name, async () => {
+    return this.locks.run(name, async () => {
       if (await this.exists(target)) {
         await unlink(temp);
         const entry = this.fresh.get(name);
@@ -230,22 +231,6 @@ export class FileEvidenceStore extends EvidenceStore {
       this.fresh.set(name, { createdAt: now, shared: false });
       return true;
     });
-  }
-
-  /** Runs `work` after every earlier critical section of the same name has finished. */
-  private async exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(name) ?? Promise.resolve();
-    let release!: () => void;
-    const current = new Promise<void>((resolve) => (release = resolve));
-    const chained = previous.then(() => current);
-    this.locks.set(name, chained);
-    await previous;
-    try {
-      return await work();
-    } finally {
-      release();
-      if (this.locks.get(name) === chained) this.locks.delete(name);
-    }
   }
 
   private pathOf(name: string): string {
