@@ -45,7 +45,7 @@ export default tseslint.config(
     ignores: ['libs/application/**/*.spec.ts'],
     rules: {
       'no-restricted-imports': restrict([
-        { regex: internal([...ADAPTER_FAMILIES, 'testing']), message: 'libs/application imports the domain and its own ports only; adapters implement the ports.' },
+        { regex: internal([...ADAPTER_FAMILIES, 'testing', 'production']), message: 'libs/application imports the domain and its own ports only; adapters implement the ports.' },
         { group: DRIVERS, message: 'libs/application never talks to a driver; an adapter in libs/<tech> does.' },
       ]),
     },
@@ -55,11 +55,21 @@ export default tseslint.config(
     ignores: [`libs/${family}/**/*.spec.ts`],
     rules: {
       'no-restricted-imports': restrict([
-        { regex: internal([...ADAPTER_FAMILIES.filter((f) => f !== family), 'testing']), message: `libs/${family} is an adapter: it implements ports of #application and never imports another adapter.` },
+        { regex: internal([...ADAPTER_FAMILIES.filter((f) => f !== family), 'testing', 'production']), message: `libs/${family} is an adapter: it implements ports of #application and never imports another adapter.` },
         { regex: '^\\.\\./\\.\\./', message: 'reach other libs through their #name, not by relative path.' },
       ]),
     },
   })),
+  {
+    // The production profile's composition: it wires every adapter into services, so it may import them all.
+    files: ['libs/production/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { regex: internal(['testing']), message: 'libs/production runs in the services: never the test kit.' },
+        { regex: '^\\.\\./\\.\\./', message: 'reach other libs through their #name, not by relative path.' },
+      ]),
+    },
+  },
   {
     files: ['apps/**/*.ts'],
     rules: {

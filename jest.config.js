@@ -27,6 +27,7 @@ export default {
     '^#mongodb$': '<rootDir>/libs/mongodb/src/index.ts',
     '^#kafka$': '<rootDir>/libs/kafka/src/index.ts',
     '^#kurrentdb$': '<rootDir>/libs/kurrentdb/src/index.ts',
+    '^#production$': '<rootDir>/libs/production/src/index.ts',
     '^#standalone$': '<rootDir>/apps/standalone/src/standalone.ts',
     '^#application/event-store/envelope$': '<rootDir>/libs/application/src/event-store/envelope.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -123,7 +123,7 @@ export async function createHttpApp({ config, storage, api, logger, extra = [] }
   }
   // multipart/form-data on the upload routes only (one file, CASETRAIL_UPLOAD_LIMIT_BYTES); elsewhere still 415.
   await registerUploads(app, config);
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   // SIGTERM/SIGINT only: Nest's default list includes SIGUSR2, which profilers and debuggers send.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

@@ -39,13 +39,21 @@ import { ReporterAttachmentsController } from './routes/reporter-attachments.rou
  */
 @Module({})
 export class HttpApiModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /**
+   * `standalone` (default): every route, health and projection administration included (the projections run
+   * in the same process). `command-api`: every route but those two — the service's health comes from its
+   * composition root and the projections run in the projector service. `query-api`: sign-in and the read
+   * routes over the read models (lists, single rows, the audit log, trends) — no event store needed.
+   */
+  static forRoot(config: AppConfig, surface: ApiSurface = 'standalone'): DynamicModule {
+    if (surface === 'query-api') return HttpApiModule.queries(config);
     const collections: CommandCollection[] = commandCollections(caseAggregateFor(config));
     const generated: Type<unknown>[] = collections.map(commandController);
+    const own: Type<unknown>[] = surface === 'standalone' ? [HealthController, ProjectionsController] : [];
     return {
       module: HttpApiModule,
       imports: [CommandHandlingModule],
-      controllers: [HealthController, AuthController, UsersController, TipIntakeController, ReporterController, TipMessagesController, CaseOpenController, CrossStreamController, StreamsController, StreamAuditController, LogVerifyController, AnchorsController, TrendsController, ProjectionsController, IdentityAccessRequestController, IdentityCustodyController, CaseContentController, TipContentController, AccessLogController, UserClearancesController, PrivacyController, CaseRetentionController, EvidenceController, TipAttachmentsController, ReporterAttachmentsController, ...QUERY_CONTROLLERS, ...generated],
+      controllers: [...own, AuthController, UsersController, TipIntakeController, ReporterController, TipMessagesController, CaseOpenController, CrossStreamController, StreamsController, StreamAuditController, LogVerifyController, AnchorsController, TrendsController, IdentityAccessRequestController, IdentityCustodyController, CaseContentController, TipContentController, AccessLogController, UserClearancesController, PrivacyController, CaseRetentionController, EvidenceController, TipAttachmentsController, ReporterAttachmentsController, ...QUERY_CONTROLLERS, ...generated],
       providers: [
         { provide: AppConfig, useValue: config },
         caseAggregateProvider,
@@ -78,5 +86,23 @@ export class HttpApiModule {
       exports: [AuthService],
     };
   }
+
+  private static queries(config: AppConfig): DynamicModule {
+    return {
+      module: HttpApiModule,
+      controllers: [AuthController, TrendsController, ...QUERY_CONTROLLERS],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        PublicRateLimitGuard,
+        { provide: AuthService, useFactory: (users: UserDirectory) => new AuthService(users, config.tokenTtlSeconds), inject: [UserDirectory] },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+      exports: [AuthService],
+    };
+  }
 }
+
+export type ApiSurface = 'standalone' | 'command-api' | 'query-api';
 

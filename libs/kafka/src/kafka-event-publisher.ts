@@ -1,7 +1,7 @@
 import kafkajs, { type Admin, type Message, type Producer } from 'kafkajs';
-import { allTopics, BUS_HEADERS, EventPublisher, topicOf, type BusMessage } from '#application';
+import { BUS_HEADERS, EventPublisher, topicOf, type BusMessage } from '#application';
 import { createKafka, type KafkaOptions } from './kafka-options.js';
-import { ensureTopics } from './kafka-topics.js';
+import { ensureTopics, eventTopicSpecs } from './kafka-topics.js';
 
 const { CompressionTypes } = kafkajs;
 
@@ -28,10 +28,7 @@ export class KafkaEventPublisher extends EventPublisher {
   connect(): Promise<void> {
     this.ready ??= (async () => {
       await this.admin.connect();
-      await ensureTopics(
-        this.admin,
-        allTopics(this.options.topicPrefix).map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: this.options.replicationFactor ?? 1 })),
-      );
+      await ensureTopics(this.admin, eventTopicSpecs(this.options));
       await this.producer.connect();
     })();
     return this.ready;

@@ -1,4 +1,6 @@
 import type { Admin } from 'kafkajs';
+import { allTopics } from '#application';
+import type { KafkaOptions } from './kafka-options.js';
 
 export interface TopicSpec {
   topic: string;
@@ -18,4 +20,24 @@ export async function ensureTopics(admin: Admin, topics: readonly TopicSpec[]): 
     // Another process created them in between.
     if (!(error instanceof Error && /already exists/i.test(error.message + JSON.stringify((error as { errors?: unknown }).errors ?? '')))) throw error;
   }
+}
+
+/**
+ * The event topics, kept forever (no time or size retention): a projector that starts later — a new
+ * instance, a read model rebuilt on a new database — must find every event since the first, or it would wait
+ * at the gap for ever. Kafka holds a copy of the log; the event store stays the record. Replicas must all
+ * acknowledge (the producer sends acks=all); with three or more, two in sync are required to accept a write.
+ */
+export function eventTopicSpecs(options: KafkaOptions): TopicSpec[] {
+  const replicationFactor = options.replicationFactor ?? 1;
+  return allTopics(options.topicPrefix).map((topic) => ({
+    topic,
+    numPartitions: options.partitions ?? 3,
+    replicationFactor,
+    configEntries: [
+      { name: 'retention.ms', value: '-1' },
+      { name: 'retention.bytes', value: '-1' },
+      { name: 'min.insync.replicas', value: String(replicationFactor >= 3 ? 2 : 1) },
+    ],
+  }));
 }

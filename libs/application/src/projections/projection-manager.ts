@@ -20,12 +20,18 @@ export class ProjectionManager {
   private rebuilding = new Set<string>();
 
   constructor(
-    private readonly events: EventStore,
+    /** Absent in a query service, which only asks which build to read (projectors run elsewhere). */
+    private readonly eventLog: EventStore | undefined,
     private readonly readModels: ReadModelStore,
     projections: readonly Projection[],
     private readonly options: ProjectionManagerOptions = {},
   ) {
     for (const p of projections) this.projections.set(p.definition.name, p);
+  }
+
+  private get events(): EventStore {
+    if (!this.eventLog) throw new Error('this process has no event store: projections run in the projector service');
+    return this.eventLog;
   }
 
   names(): string[] {

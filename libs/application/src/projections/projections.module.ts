@@ -33,8 +33,8 @@ export class ProjectionsModule {
         { provide: PROJECTIONS, useValue: projections },
         {
           provide: ProjectionManager,
-          useFactory: (events: EventStore, readModels: ReadModelStore) => new ProjectionManager(events, readModels, projections, options),
-          inject: [EventStore, ReadModelStore],
+          useFactory: (events: EventStore | undefined, readModels: ReadModelStore) => new ProjectionManager(events, readModels, projections, options),
+          inject: [{ token: EventStore, optional: true }, ReadModelStore],
         },
         ...(options.live === false ? [] : [ProjectionLifecycle]),
       ],

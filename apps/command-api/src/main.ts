@@ -1,0 +1,3 @@
+import { createCommandApi, runService } from '#production';
+
+await runService('command-api', createCommandApi);

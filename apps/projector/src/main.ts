@@ -1,0 +1,3 @@
+import { createProjector, runService } from '#production';
+
+await runService('projector', createProjector);

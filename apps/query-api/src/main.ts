@@ -1,0 +1,3 @@
+import { createQueryApi, runService } from '#production';
+
+await runService('query-api', createQueryApi);

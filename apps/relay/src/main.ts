@@ -1,0 +1,3 @@
+import { createRelay, runService } from '#production';
+
+await runService('relay', createRelay);
