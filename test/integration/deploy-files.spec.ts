@@ -44,9 +44,11 @@ const SERVICES: Record<string, { port: number; needs: string[] }> = {
   'command-api': { port: 3000, needs: ['kurrentdb', 'mongodb'] },
   'query-api': { port: 3001, needs: ['mongodb'] },
   relay: { port: 9464, needs: ['kafka', 'kurrentdb'] },
-  projector: { port: 9465, needs: ['kafka', 'mongodb'] },
+  projector: { port: 9465, needs: ['kafka', 'kurrentdb', 'mongodb'] },
 };
 const SERVERS = ['kurrentdb', 'kafka', 'mongodb'];
+/** The services that connect to KurrentDB (the projector only to rebuild a changed projection from the log). */
+const KURRENTDB_CLIENTS = Object.keys(SERVICES).filter((name) => SERVICES[name]!.needs.includes('kurrentdb'));
 const SECRETS = [
   'CASETRAIL_MASTER_KEY',
   'CASETRAIL_RECEIPT_PEPPER',
@@ -164,15 +166,15 @@ describe('docker-compose.yml', () => {
     expect(kurrent.ports).toBeUndefined();
     expect(composeText).not.toMatch(/tls=false/);
     expect(composeText).not.toMatch(/CASETRAIL_ALLOW_INSECURE_KURRENTDB/);
-    for (const name of ['command-api', 'relay']) {
+    for (const name of KURRENTDB_CLIENTS) {
       expect(service(name).environment?.KURRENTDB_URL).toMatch(/\?tls=true&tlsCAFile=\/etc\/casetrail\/kurrentdb-ca\/ca\.crt$/);
       expect(service(name).volumes).toContainEqual(expect.stringMatching(/:\/etc\/casetrail\/kurrentdb-ca:ro$/));
     }
   });
 
-  it('the dev override switches KurrentDB and both of its clients to plaintext, and sets no secret', () => {
+  it('the dev override switches KurrentDB and every one of its clients to plaintext, and sets no secret', () => {
     expect(dev.services.kurrentdb?.environment?.KURRENTDB_INSECURE).toBe('true');
-    for (const name of ['command-api', 'relay']) {
+    for (const name of KURRENTDB_CLIENTS) {
       expect(dev.services[name]?.environment?.KURRENTDB_URL).toBe('kurrentdb://kurrentdb:2113?tls=false');
       expect(dev.services[name]?.environment?.CASETRAIL_ALLOW_INSECURE_KURRENTDB).toBe('true');
     }

@@ -28,7 +28,7 @@ export class ServiceConfig {
     if (kind === 'sqlite') return { kind, file: join(this.app.dataDir, 'events.sqlite') };
     if (kind !== 'kurrentdb') throw new ConfigError('CASETRAIL_EVENT_STORE', `must be sqlite or kurrentdb, got "${kind}"`);
     const url = this.required('KURRENTDB_URL', 'a connection string such as kurrentdb://host:2113 (with CASETRAIL_EVENT_STORE=kurrentdb)');
-    if (!/^(kurrentdb|kdb|esdb|eventstoredb)(\+discover)?:\/\//.test(url)) throw new ConfigError('KURRENTDB_URL', 'must start with kurrentdb:// (or esdb://, with +discover for a cluster)');
+    if (!/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\//.test(url)) throw new ConfigError('KURRENTDB_URL', 'must start with kurrentdb:// (or esdb://, with +discover for a cluster)');
     // A plaintext connection carries the whole event log (sealed personal data included, but also who did what):
     // production needs TLS unless the operator says, in so many words, that this deployment is a test bed.
     if (this.app.production && /[?&]tls=false(&|$)/i.test(url) && this.env.CASETRAIL_ALLOW_INSECURE_KURRENTDB !== 'true') {

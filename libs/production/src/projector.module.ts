@@ -1,7 +1,7 @@
-import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Module, Optional, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { ALL_PROJECTIONS, OrderedBusApplier, ReadModelStore, allTopics, type BusMessage, type ProjectionTarget } from '#application';
+import { ALL_PROJECTIONS, EventStore, OrderedBusApplier, ProjectionManager, ReadModelStore, allTopics, type BusMessage, type Projection, type ProjectionTarget } from '#application';
 import { KafkaProjectorConsumer, createKafka, type KafkaOptions } from '#kafka';
 import { MetricsRegistry } from './metrics.js';
 import { KAFKA_OPTIONS, SERVICE_LOGGER } from './relay.module.js';
@@ -44,6 +44,7 @@ export class ProjectorRunner implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(KAFKA_OPTIONS) private readonly kafka: KafkaOptions,
     @Inject(MetricsRegistry) metrics: MetricsRegistry,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(EventStore) private readonly events?: EventStore,
   ) {
     this.groupId = `${kafka.topicPrefix ?? 'casetrail'}.projector`;
     const registers = [metrics.registry];
@@ -82,6 +83,7 @@ export class ProjectorRunner implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.rebuildChangedProjections();
     this.applier = new TimedApplier(this.readModels, await OrderedBusApplier.targetsFor(this.readModels, ALL_PROJECTIONS));
     this.consumer = new KafkaProjectorConsumer(this.applier, { ...this.kafka, groupId: this.groupId });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
@@ -91,6 +93,34 @@ export class ProjectorRunner implements OnApplicationBootstrap, BeforeApplicatio
     // Applied events are counted (and their delay observed) once every read model has them.
     this.ticker = setInterval(() => this.observeApplied(), 250);
     this.ticker.unref();
+  }
+
+  /**
+   * A projection whose code version differs from its active build (a release changed it) is rebuilt first,
+   * side by side from the event log, and swapped in; only then does the consumer apply new events to it. The
+   * consumer then goes on from the new build's checkpoint (a log position, which the applier places between
+   * two bus messages). Applying new code to the old build instead would mix two versions in one read model.
+   */
+  private async rebuildChangedProjections(): Promise<void> {
+    const changed: Projection[] = [];
+    for (const projection of ALL_PROJECTIONS) {
+      const active = await this.readModels.activeBuild(projection.definition);
+      if (active.version !== projection.definition.version) changed.push(projection);
+    }
+    if (changed.length === 0) return;
+    const names = changed.map((p) => `${p.definition.name} v${p.definition.version}`).join(', ');
+    if (!this.events) throw new Error(`projections changed version (${names}) and this projector has no event store to rebuild them from`);
+    this.logger.info({ projections: names }, 'rebuilding changed projections from the event log before consuming');
+    const manager = new ProjectionManager(this.events, this.readModels, changed, { batchSize: 2000 });
+    try {
+      for (const projection of changed) {
+        const status = await manager.rebuild(projection.definition.name);
+        if (status.state === 'failed') throw new Error(`rebuilding ${projection.definition.name} failed: ${status.lastError ?? 'see its dead letters'}`);
+      }
+    } finally {
+      // The manager starts a log-following projector on each rebuilt build: the Kafka consumer takes over.
+      await manager.stop();
+    }
   }
 
   private observeApplied(): void {

@@ -36,12 +36,13 @@ export async function createRelay(config: AppConfig, services: ServiceConfig, lo
   return app;
 }
 
-/** The projector: Kafka → every projection → MongoDB read models. */
+/** The projector: Kafka → every projection → MongoDB read models (rebuilding changed projections from the log first). */
 export async function createProjector(config: AppConfig, services: ServiceConfig, logger: Logger): Promise<NestFastifyApplication> {
   const kafka = kafkaOptions(services);
   const app = await createServiceApp(logger, [
     MetricsModule.forRoot(),
-    ProductionStorageModule.forRoot({ config, services, readModels: true }),
+    // The event store only to rebuild a projection whose version changed (the events themselves come from Kafka).
+    ProductionStorageModule.forRoot({ config, services, readModels: true, eventStore: true }),
     ProjectorModule.forRoot(kafka, logger),
     ServiceHealthModule.forRoot({
       useFactory: (data: MongoClient): ReadinessCheck[] => [
