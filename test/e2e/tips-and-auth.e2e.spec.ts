@@ -115,6 +115,34 @@ describe('standalone app: tip intake, auth, concurrency, idempotency, restart', 
     expect(reused.status).toBe(422);
   });
 
+  it('two app instances on one data directory: a duplicate reaching the other instance while the first runs never runs twice', async () => {
+    const second = await startTestApp({}, t.dataDir);
+    try {
+      const officer = await t.tokenFor('intake_officer');
+      const tip = await submit({ narrative: 'idempotency across instances' });
+      const send = (app: TestApp) => app.request('POST', `/api/v1/tips/${tip.body.tipId}/reply`, { token: officer, headers: { 'idempotency-key': 'reply-key-instances' }, body: { body: 'once' } });
+      const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => send(i % 2 ? second : t)));
+      // Each duplicate either waited for the first in its own instance (same answer) or found the key claimed
+      // by the other instance (409, retry shortly) — a retry then gets the stored answer.
+      const answered = burst.filter((r) => r.status === 200);
+      expect(answered.length).toBeGreaterThanOrEqual(1);
+      for (const r of burst.filter((r) => r.status !== 200)) {
+        expect(r.status).toBe(409);
+        expect(r.body.code).toBe('REQUEST.IN_PROGRESS');
+        expect(r.headers.get('retry-after')).toBe('1');
+      }
+      const retried = await Promise.all([send(t), send(second)]);
+      for (const r of [...answered, ...retried]) {
+        expect(r.status).toBe(200);
+        expect(r.body).toEqual(answered[0]!.body);
+      }
+      const events = await t.request('GET', `/api/v1/streams/tip-${tip.body.tipId}/events`, { token: await t.tokenFor('auditor') });
+      expect(events.body.events.filter((e: { type: string }) => e.type === 'ReporterReplyPosted')).toHaveLength(1);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('keeps every acknowledged command across a restart on the same data directory', async () => {
     const before = await submit({ narrative: `restart ${MARKER}` });
     expect(before.status).toBe(201);

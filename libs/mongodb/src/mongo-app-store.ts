@@ -2,6 +2,7 @@ import { MongoServerError, type Collection, type Db } from 'mongodb';
 import {
   AnchorStore,
   IdempotencyStore,
+  type IdempotencyClaim,
   ReceiptIndex,
   ReporterSessionStore,
   UserDirectory,
@@ -311,10 +312,42 @@ export class MongoIdempotencyStore extends IdempotencyStore {
     this.indexes = new IndexesOnce(() => idempotencyIndexes(db));
   }
 
+  /** A claim is a document with status 0 (no HTTP status is 0) whose expiresAt is the end of its lease. */
   async get(scopedKey: string, now: string): Promise<StoredResponse | undefined> {
     await this.indexes.wait();
-    const doc = await this.records.findOne({ _id: scopedKey, expiresAt: { $gt: now } });
+    const doc = await this.records.findOne({ _id: scopedKey, expiresAt: { $gt: now }, status: { $gt: 0 } });
     return doc ? { fingerprint: doc.fingerprint, status: doc.status, headers: JSON.parse(doc.headers) as Record<string, string>, body: doc.body } : undefined;
+  }
+
+  /**
+   * Insert-if-absent on `_id` is the atomic step: exactly one of several concurrent claims inserts. A key held
+   * by something expired is taken over by a conditional update (only one update matches the expired state).
+   */
+  async claim(scopedKey: string, fingerprint: string, now: string, leaseUntil: string): Promise<IdempotencyClaim> {
+    await this.indexes.wait();
+    const pending = { fingerprint, status: 0, headers: '{}', body: '', expiresAt: leaseUntil };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.records.insertOne({ _id: scopedKey, ...pending });
+        return { kind: 'claimed' };
+      } catch (error) {
+        if (!isDuplicate(error)) throw error;
+      }
+      const taken = await this.records.updateOne({ _id: scopedKey, expiresAt: { $lte: now } }, { $set: pending });
+      if (taken.matchedCount === 1) return { kind: 'claimed' };
+      const doc = await this.records.findOne({ _id: scopedKey });
+      if (doc) {
+        if (doc.status === 0) return { kind: 'in-progress', fingerprint: doc.fingerprint };
+        return { kind: 'done', response: { fingerprint: doc.fingerprint, status: doc.status, headers: JSON.parse(doc.headers) as Record<string, string>, body: doc.body } };
+      }
+      // Released between our insert and our read: try again.
+      if (attempt >= 5) throw new Error(`idempotency key contended: ${attempt} attempts`);
+    }
+  }
+
+  async release(scopedKey: string, leaseUntil: string): Promise<void> {
+    await this.indexes.wait();
+    await this.records.deleteOne({ _id: scopedKey, status: 0, expiresAt: leaseUntil });
   }
 
   /** Stores or replaces (SQLite's INSERT OR REPLACE): the last writer's response is kept whole. */

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import {
   AnchorStore,
   IdempotencyStore,
+  type IdempotencyClaim,
   ReceiptIndex,
   UserDirectory,
   UsernameTakenError,
@@ -187,11 +188,33 @@ export class SqliteIdempotencyStore extends IdempotencyStore {
     super();
   }
 
+  /** A claim is a row with status 0 (no HTTP status is 0) whose expires_at is the end of its lease. */
   async get(scopedKey: string, now: string): Promise<StoredResponse | undefined> {
     const row = this.db
-      .prepare<[string, string], { fingerprint: string; status: number; headers: string; body: string }>('SELECT fingerprint, status, headers, body FROM idempotency WHERE scoped_key = ? AND expires_at > ?')
+      .prepare<[string, string], { fingerprint: string; status: number; headers: string; body: string }>('SELECT fingerprint, status, headers, body FROM idempotency WHERE scoped_key = ? AND expires_at > ? AND status > 0')
       .get(scopedKey, now);
     return row && { fingerprint: row.fingerprint, status: row.status, headers: JSON.parse(row.headers) as Record<string, string>, body: row.body };
+  }
+
+  async claim(scopedKey: string, fingerprint: string, now: string, leaseUntil: string): Promise<IdempotencyClaim> {
+    // BEGIN IMMEDIATE: another process on the same file waits for the write lock instead of reading a stale row.
+    return this.db
+      .transaction((): IdempotencyClaim => {
+        const row = this.db
+          .prepare<[string], { fingerprint: string; status: number; headers: string; body: string; expires_at: string }>('SELECT fingerprint, status, headers, body, expires_at FROM idempotency WHERE scoped_key = ?')
+          .get(scopedKey);
+        if (row && row.expires_at > now) {
+          if (row.status === 0) return { kind: 'in-progress', fingerprint: row.fingerprint };
+          return { kind: 'done', response: { fingerprint: row.fingerprint, status: row.status, headers: JSON.parse(row.headers) as Record<string, string>, body: row.body } };
+        }
+        this.db.prepare("INSERT OR REPLACE INTO idempotency VALUES (?, ?, 0, '{}', '', ?)").run(scopedKey, fingerprint, leaseUntil);
+        return { kind: 'claimed' };
+      })
+      .immediate();
+  }
+
+  async release(scopedKey: string, leaseUntil: string): Promise<void> {
+    this.db.prepare('DELETE FROM idempotency WHERE scoped_key = ? AND status = 0 AND expires_at = ?').run(scopedKey, leaseUntil);
   }
 
   async put(scopedKey: string, response: StoredResponse, expiresAt: string): Promise<void> {

@@ -352,6 +352,46 @@ export function appStoreContract(name: string, createFixture: () => Promise<AppS
         for (const key of keys) expect(puts).toContainEqual(await stores.idempotency.get(key, at(0)));
       });
 
+      it('claims a free key once: a second claim, from this or another process, finds it in progress with its fingerprint', async () => {
+        expect(await stores.idempotency.claim('key-1', 'fp-a', at(0), at(1))).toEqual({ kind: 'claimed' });
+        expect(await (await fixture.another()).idempotency.claim('key-1', 'fp-b', at(0), at(1))).toEqual({ kind: 'in-progress', fingerprint: 'fp-a' });
+        // A claim is not a response.
+        expect(await stores.idempotency.get('key-1', at(0))).toBeUndefined();
+        await stores.idempotency.put('key-1', response({ fingerprint: 'fp-a', body: '"done"' }), at(60));
+        expect(await stores.idempotency.claim('key-1', 'fp-a', at(2), at(3))).toEqual({ kind: 'done', response: response({ fingerprint: 'fp-a', body: '"done"' }) });
+      });
+
+      it('of many concurrent claims of one key from two processes, exactly one wins', async () => {
+        const other = await fixture.another();
+        for (const key of ['key-1', 'key-2', 'key-3']) {
+          const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? other : stores).idempotency.claim(key, `fp-${i}`, at(0), at(1))));
+          expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(1);
+          expect(claims.filter((c) => c.kind === 'in-progress')).toHaveLength(7);
+        }
+      });
+
+      it('a claim whose lease lapsed (its holder died) or an expired response is taken over', async () => {
+        await stores.idempotency.claim('key-1', 'fp-dead', at(0), at(1));
+        expect(await stores.idempotency.claim('key-1', 'fp-b', at(1), at(2))).toEqual({ kind: 'claimed' });
+        expect(await stores.idempotency.claim('key-1', 'fp-c', at(1), at(2))).toEqual({ kind: 'in-progress', fingerprint: 'fp-b' });
+        await stores.idempotency.put('key-2', response(), at(10));
+        expect(await stores.idempotency.claim('key-2', 'fp-d', at(10), at(11))).toEqual({ kind: 'claimed' });
+      });
+
+      it('release frees our claim for a retry, but not a claim another request took over', async () => {
+        await stores.idempotency.claim('key-1', 'fp-a', at(0), at(1));
+        await stores.idempotency.release('key-1', at(1));
+        expect(await stores.idempotency.claim('key-1', 'fp-a', at(0), at(1))).toEqual({ kind: 'claimed' });
+        // Lapsed and taken over at 2: the late release of the first holder changes nothing.
+        expect(await stores.idempotency.claim('key-1', 'fp-b', at(2), at(3))).toEqual({ kind: 'claimed' });
+        await stores.idempotency.release('key-1', at(1));
+        expect(await stores.idempotency.claim('key-1', 'fp-c', at(2), at(3))).toEqual({ kind: 'in-progress', fingerprint: 'fp-b' });
+        // Release never removes a stored response.
+        await stores.idempotency.put('key-2', response(), at(60));
+        await stores.idempotency.release('key-2', at(60));
+        expect(await stores.idempotency.get('key-2', at(0))).toEqual(response());
+      });
+
       it('purges the records expired at `now` (inclusive), says how many, and keeps the rest', async () => {
         await stores.idempotency.put('old-1', response(), at(10));
         await stores.idempotency.put('old-2', response(), at(20));

@@ -9,10 +9,15 @@ import { ProblemError, problem } from './problem.js';
 const KEEP_MS = 24 * 3600 * 1000;
 const REPLAYED_HEADERS = ['etag', 'location'];
 
+/** How long a claim holds a key while its first request runs; a holder that died frees it after this. */
+const LEASE_MS = 60 * 1000;
+
 /**
  * `Idempotency-Key` on a POST: the first response is stored (24 h) and every retry with the same key,
- * sequential or concurrent, gets it back without running the command again. Concurrent duplicates in
- * this process wait for the first; a key reused with a different request is refused (422).
+ * sequential or concurrent, gets it back without running the command again. Concurrent duplicates in this
+ * process wait for the first; a duplicate reaching another process while the first runs (several command-api
+ * instances, or two processes on one data directory) finds the key claimed in the store and gets 409 with
+ * Retry-After, never a second run. A key reused with a different request is refused (422).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -36,12 +41,32 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async run(scoped: string, fingerprint: string, reply: FastifyReply, next: CallHandler): Promise<unknown> {
     const pending = this.inFlight.get(scoped);
-    const stored = pending ? await pending : await this.store.get(scoped, new Date().toISOString());
-    if (stored) return this.replay(stored, fingerprint, reply);
-    const first = this.execute(scoped, fingerprint, reply, next);
+    if (pending) return this.replay(await pending, fingerprint, reply);
+    let replayed = false;
+    const first = (async () => {
+      const now = Date.now();
+      const leaseUntil = new Date(now + LEASE_MS).toISOString();
+      const claim = await this.store.claim(scoped, fingerprint, new Date(now).toISOString(), leaseUntil);
+      if (claim.kind === 'done') {
+        replayed = true;
+        return claim.response;
+      }
+      if (claim.kind === 'in-progress') {
+        if (claim.fingerprint !== fingerprint) throw reused();
+        throw new ProblemError(problem(409, 'REQUEST.IN_PROGRESS', 'a request with this Idempotency-Key is still running; retry shortly for its response'), { 'retry-after': '1' });
+      }
+      try {
+        return await this.execute(scoped, fingerprint, reply, next);
+      } catch (error) {
+        // Nothing was stored: a retry runs the command again (a failed command changed nothing).
+        await this.store.release(scoped, leaseUntil).catch(() => undefined);
+        throw error;
+      }
+    })();
     this.inFlight.set(scoped, first);
     try {
-      return JSON.parse((await first).body) as unknown;
+      const response = await first;
+      return replayed ? this.replay(response, fingerprint, reply) : (JSON.parse(response.body) as unknown);
     } finally {
       this.inFlight.delete(scoped);
     }
@@ -60,10 +85,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private replay(stored: StoredResponse, fingerprint: string, reply: FastifyReply): unknown {
-    if (stored.fingerprint !== fingerprint) {
-      throw new ProblemError(problem(422, 'REQUEST.IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request'));
-    }
+    if (stored.fingerprint !== fingerprint) throw reused();
     void reply.status(stored.status).headers({ ...stored.headers, 'idempotent-replayed': 'true' });
     return JSON.parse(stored.body) as unknown;
   }
 }
+
+const reused = () => new ProblemError(problem(422, 'REQUEST.IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request'));
