@@ -125,12 +125,17 @@ export class AuthService {
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.byId(userId);
     if (!user || !(await argon2Verify(user.passwordHash, currentPassword))) throw new InvalidCredentialsError();
-    await this.users.setPassword(userId, await argon2Hash(newPassword), this.now().toISOString());
+    const hash = await argon2Hash(newPassword);
+    // Revoked before and after: a crash between the two writes never leaves the old tokens working beside the
+    // new password, and a token issued meanwhile (a login with the old password) goes too.
+    await this.users.revokeTokensOf(userId);
+    await this.users.setPassword(userId, hash, this.now().toISOString());
     await this.users.revokeTokensOf(userId);
   }
 
   /** Revokes every token of the user and refuses their logins until enabled again. */
   async disableUser(userId: string): Promise<void> {
+    await this.users.revokeTokensOf(userId);
     await this.users.setDisabled(userId, this.now().toISOString());
     await this.users.revokeTokensOf(userId);
   }
