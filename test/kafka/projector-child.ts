@@ -1,6 +1,9 @@
 /**
  * Child process for the projector crash test: a Kafka projector consumer (group `<prefix>.projector`)
- * applying every projection of ALL_PROJECTIONS to <dir>/read-models.sqlite. It prints, synchronously:
+ * applying every projection of ALL_PROJECTIONS to <dir>/read-models.sqlite or, when PROJECTOR_MONGODB_URL
+ * and PROJECTOR_MONGODB_DATABASE are set, to a MongoReadModelStore on that database (committing as
+ * PROJECTOR_OWNER: a restarted consumer takes back at once a commit claim its killed predecessor left). It
+ * prints, synchronously:
  *   READY                  consumer started (joined the group)
  *   APPLIED <position>     the read models durably applied everything up to position (after each change)
  *   DONE                   (with a head position) everything up to the head applied; the child then leaves
@@ -8,14 +11,22 @@
  * usage: projector-child <dir> <brokers> <topicPrefix> <batchSize> [head]
  */
 import { join } from 'node:path';
-import { ALL_PROJECTIONS, OrderedBusApplier } from '#application';
+import { MongoClient } from 'mongodb';
+import { ALL_PROJECTIONS, OrderedBusApplier, type ReadModelStore } from '#application';
 import { KafkaProjectorConsumer, parseBrokers } from '#kafka';
+import { MongoReadModelStore } from '#mongodb';
 import { SqliteReadModelStore } from '#sqlite';
 
 const [dir, brokers, prefix, batchArg = '20', head] = process.argv.slice(2);
 if (!dir || !brokers || !prefix) throw new Error('usage: projector-child <dir> <brokers> <topicPrefix> <batchSize> [head]');
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const readModels = new SqliteReadModelStore(join(dir, 'read-models.sqlite'));
+const mongoUrl = process.env.PROJECTOR_MONGODB_URL;
+const database = process.env.PROJECTOR_MONGODB_DATABASE;
+const client = mongoUrl && database ? new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 5_000 }) : undefined;
+await client?.connect();
+const readModels: ReadModelStore = client
+  ? new MongoReadModelStore(client, { database, ...(process.env.PROJECTOR_OWNER ? { owner: process.env.PROJECTOR_OWNER } : {}) })
+  : new SqliteReadModelStore(join(dir, 'read-models.sqlite'));
 const applier = new OrderedBusApplier(readModels, await OrderedBusApplier.targetsFor(readModels, ALL_PROJECTIONS), { batchSize: Number(batchArg) });
 const consumer = new KafkaProjectorConsumer(applier, {
   brokers: parseBrokers(brokers),
@@ -31,6 +42,7 @@ const leave = async (code: number) => {
   stopping = true;
   await consumer.stop();
   await readModels.close();
+  await client?.close();
   process.exit(code);
 };
 process.on('SIGTERM', () => void leave(0));

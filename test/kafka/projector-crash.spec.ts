@@ -5,17 +5,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { ALL_PROJECTIONS, ProjectionManager, type BusMessage } from '#application';
+import { MongoClient } from 'mongodb';
+import { ALL_PROJECTIONS, ProjectionManager, type BusMessage, type Doc, type ReadModelStore } from '#application';
 import { KafkaEventPublisher } from '#kafka';
+import { MongoReadModelStore } from '#mongodb';
 import { SqliteEventStore, SqliteReadModelStore } from '#sqlite';
 import { Prng } from '../../infra/demo/prng.js';
 import { generateStore } from '../support/generate-store.js';
 import { describeWithKafka, uniquePrefix, type KafkaEnv } from './kafka-env.js';
 
 const CHILD = join(process.cwd(), 'dist/test/kafka/projector-child.js');
-const EVENTS = 8_000;
+/**
+ * With MONGODB_URL (always in CI) the consumers write to a MongoReadModelStore (a database of this run's
+ * own, dropped afterwards): the production profile's read models, which commit without transactions. Without
+ * it, to the SQLite read-model store. The Mongo variant gets a smaller log and larger batches: FerretDB 1.24
+ * commits a batch in tens of milliseconds where SQLite takes one.
+ */
+const MONGODB_URL = process.env.MONGODB_URL;
+const EVENTS = MONGODB_URL ? 3_000 : 8_000;
 const KILLS = 10;
-const BATCH = 20;
+const BATCH = MONGODB_URL ? 40 : 20;
 const exec = promisify(execFile);
 
 interface Run {
@@ -33,8 +42,8 @@ interface Started {
   progressed: (after: string) => Promise<void>;
 }
 
-function startProjector(args: string[]): Started {
-  const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startProjector(args: string[], env: NodeJS.ProcessEnv): Started {
+  const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const run: Run = { applied: [], ready: false, killed: false, done: false };
   const waiters: Array<{ after: string; resolve: () => void }> = [];
   let buffer = '';
@@ -87,25 +96,90 @@ function rowsOf(store: SqliteReadModelStore, table: string): Array<{ id: string;
   return store.db.prepare(`SELECT id, doc FROM "${table}" ORDER BY id`).all() as Array<{ id: string; doc: string }>;
 }
 
-/** The active builds' checkpoints (`all`: the tables past the start and theirs), read from the file the children write. */
-function checkpoints(dir: string): { min: string; max: string; all: string } {
-  const file = join(dir, 'read-models.sqlite');
-  if (!existsSync(file)) return { min: '', max: '', all: '' };
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.prepare('SELECT table_name, checkpoint FROM rm_builds WHERE active = 1 ORDER BY table_name').all() as Array<{ table_name: string; checkpoint: string }>;
-    const values = rows.map((r) => r.checkpoint).sort();
-    return { min: values[0] ?? '', max: values[values.length - 1] ?? '', all: rows.filter((r) => r.checkpoint !== '').map((r) => `${r.table_name}=${r.checkpoint}`).join(',') };
-  } catch {
-    return { min: '', max: '', all: '' };
-  } finally {
-    db.close();
-  }
+/** JSON with keys in a fixed order: a document read from MongoDB and one read from SQLite compare as text. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v));
 }
 
-/** Resolves once some read model committed a batch since `before` was read (polling the file every 5 ms). */
-async function committedSince(dir: string, before: string): Promise<void> {
-  while (checkpoints(dir).all === before) await sleep(5);
+/** Every document of a build through the port, in id order, as canonical JSON. */
+async function docsOf(store: ReadModelStore, table: string): Promise<Array<{ id: string; doc: string }>> {
+  return (await store.find(table, { limit: 1_000_000 })).items.map((d: Doc) => ({ id: d.id, doc: canonical(d) }));
+}
+
+interface Progress {
+  min: string;
+  max: string;
+  all: string;
+}
+
+/** Where the children's read models live: the SQLite file in the run's folder, or a MongoDB database. */
+interface ReadModelTarget {
+  /** Environment of a child (its store, and who it commits as). */
+  env(owner: string): NodeJS.ProcessEnv;
+  /** The active builds' checkpoints (`all`: the tables past the start and theirs). */
+  checkpoints(): Promise<Progress>;
+  open(): ReadModelStore;
+  /** Every row of a build, in id order. */
+  rows(store: ReadModelStore, table: string): Promise<Array<{ id: string; doc: string }>>;
+  dispose(): Promise<void>;
+}
+
+function progress(rows: Array<{ table: string; checkpoint: string }>): Progress {
+  const values = rows.map((r) => r.checkpoint).sort();
+  return { min: values[0] ?? '', max: values[values.length - 1] ?? '', all: rows.filter((r) => r.checkpoint !== '').map((r) => `${r.table}=${r.checkpoint}`).join(',') };
+}
+
+function sqliteTarget(dir: string): ReadModelTarget {
+  const file = join(dir, 'read-models.sqlite');
+  return {
+    env: () => ({ ...process.env, PROJECTOR_MONGODB_URL: '', PROJECTOR_MONGODB_DATABASE: '' }),
+    async checkpoints() {
+      if (!existsSync(file)) return { min: '', max: '', all: '' };
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const rows = db.prepare('SELECT table_name AS "table", checkpoint FROM rm_builds WHERE active = 1 ORDER BY table_name').all() as Array<{ table: string; checkpoint: string }>;
+        return progress(rows);
+      } catch {
+        return { min: '', max: '', all: '' };
+      } finally {
+        db.close();
+      }
+    },
+    open: () => new SqliteReadModelStore(file),
+    rows: async (store, table) => rowsOf(store as SqliteReadModelStore, table),
+    dispose: async () => undefined,
+  };
+}
+
+async function mongoTarget(url: string): Promise<ReadModelTarget> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+  await client.connect();
+  const database = `ct_projcrash_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const db = client.db(database);
+  return {
+    env: (owner) => ({ ...process.env, PROJECTOR_MONGODB_URL: url, PROJECTOR_MONGODB_DATABASE: database, PROJECTOR_OWNER: owner }),
+    async checkpoints() {
+      const active = await db.collection<{ _id: string; table: string }>('rm_active').find().toArray();
+      const rows = await Promise.all(
+        active.map(async ({ table }) => {
+          const [last] = await db.collection<{ table: string; checkpoint: string }>('rm_checkpoints').find({ table }).sort({ checkpoint: -1 }).limit(1).toArray();
+          return { table, checkpoint: last?.checkpoint ?? '' };
+        }),
+      );
+      return progress(rows.sort((x, y) => (x.table < y.table ? -1 : 1)));
+    },
+    open: () => new MongoReadModelStore(client, { database }),
+    rows: docsOf,
+    async dispose() {
+      await db.dropDatabase().catch(() => undefined);
+      await client.close();
+    },
+  };
+}
+
+/** Resolves once some read model committed a batch since `before` was read. */
+async function committedSince(target: ReadModelTarget, before: string): Promise<void> {
+  while ((await target.checkpoints()).all === before) await sleep(MONGODB_URL ? 20 : 5);
 }
 
 const INFRA = join(process.cwd(), 'infra/kafka');
@@ -135,6 +209,7 @@ async function restartBroker(env: KafkaEnv): Promise<void> {
 describeWithKafka('Kafka projector consumers killed mid-batch, a broker restart and a rebalance', () => {
   let dir: string;
   let env: KafkaEnv;
+  let target: ReadModelTarget;
   const prefix = uniquePrefix('projcrash');
 
   beforeAll(async () => {
@@ -145,8 +220,10 @@ describeWithKafka('Kafka projector consumers killed mid-batch, a broker restart 
       generateStore({ dir, targetEvents: EVENTS, seed: 6006, masterKey: randomBytes(32) }),
     ]);
     env = broker;
+    target = MONGODB_URL ? await mongoTarget(MONGODB_URL) : sqliteTarget(dir);
   }, 180_000);
   afterAll(async () => {
+    await target?.dispose();
     if (env?.runDir) await stopOwnBroker(env.runDir);
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
@@ -183,22 +260,22 @@ describeWithKafka('Kafka projector consumers killed mid-batch, a broker restart 
     try {
       for (let round = 0; round < KILLS; round++) {
         await publishNext();
-        const before = checkpoints(dir).all;
-        const a = startProjector(args);
+        const before = (await target.checkpoints()).all;
+        const a = startProjector(args, target.env('consumer-a'));
         children.push(a.child);
-        await within(committedSince(dir, before), 90_000, `round ${round}: the consumer to commit a batch`);
+        await within(committedSince(target, before), 90_000, `round ${round}: the consumer to commit a batch`);
         if (round === 3) {
           // The broker goes away under a running consumer and comes back on the same port and data; the
           // consumer then gets more to apply.
           await restartBroker(env);
           restarted = true;
-          const afterRestart = checkpoints(dir).all;
+          const afterRestart = (await target.checkpoints()).all;
           await publishNext();
-          await within(committedSince(dir, afterRestart), 90_000, 'the consumer to commit more after the broker restart');
+          await within(committedSince(target, afterRestart), 90_000, 'the consumer to commit more after the broker restart');
         }
         if (round === 6) {
           // A second consumer joins the group (rebalance), works beside the first, then leaves (rebalance).
-          const b = startProjector(args);
+          const b = startProjector(args, target.env('consumer-b'));
           children.push(b.child);
           await Promise.race([b.progressed(a.run.applied[a.run.applied.length - 1] ?? through), sleep(15_000)]);
           await sleep(rng.int(200, 800));
@@ -210,7 +287,7 @@ describeWithKafka('Kafka projector consumers killed mid-batch, a broker restart 
         await sleep(rng.int(0, 40));
         a.child.kill('SIGKILL');
         const run = await a.exited;
-        const after = checkpoints(dir);
+        const after = await target.checkpoints();
         const end = messages[published - 1]!.event.position;
         if (after.min < end) midway++;
         through = after.min;
@@ -218,7 +295,7 @@ describeWithKafka('Kafka projector consumers killed mid-batch, a broker restart 
         expect(run.killed).toBe(true);
       }
       while (published < messages.length) await publishNext();
-      const final = startProjector([...args, head]);
+      const final = startProjector([...args, head], target.env('consumer-a'));
       children.push(final.child);
       const run = await within(final.exited, 180_000, 'the last consumer to apply everything');
       expect(run.done).toBe(true);
@@ -233,7 +310,7 @@ describeWithKafka('Kafka projector consumers killed mid-batch, a broker restart 
     expect(notes.filter((n) => n.includes('killed=true')).length).toBe(KILLS);
     expect(midway).toBeGreaterThanOrEqual(KILLS - 3);
 
-    const crashed = new SqliteReadModelStore(join(dir, 'read-models.sqlite'));
+    const crashed = target.open();
     const clean = new SqliteReadModelStore(join(dir, 'clean-read-models.sqlite'));
     try {
       const manager = new ProjectionManager(events, clean, ALL_PROJECTIONS);
@@ -246,8 +323,10 @@ describeWithKafka('Kafka projector consumers killed mid-batch, a broker restart 
         const active = (await crashed.builds(name)).find((b) => b.active);
         expect(active?.failed).toBeUndefined();
         expect(active?.checkpoint).toBe(head);
-        const want = rowsOf(clean, (await clean.activeBuild(projection.definition)).table);
-        const got = rowsOf(crashed, active!.table);
+        const cleanTable = (await clean.activeBuild(projection.definition)).table;
+        // Against MongoDB, documents compare through the port (its stored form is not SQLite's JSON text).
+        const want = MONGODB_URL ? await docsOf(clean, cleanTable) : rowsOf(clean, cleanTable);
+        const got = await target.rows(crashed, active!.table);
         rows += got.length;
         if (got.length !== want.length) mismatches.push(`${name}: ${got.length} rows from Kafka, ${want.length} in a clean rebuild`);
         const i = want.findIndex((row, k) => got[k]?.id !== row.id || got[k]?.doc !== row.doc);

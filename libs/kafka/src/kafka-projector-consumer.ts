@@ -1,7 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { allTopics, BUS_HEADERS, OrderedBusApplier, type BusMessage, type StoredEvent } from '#application';
 import { createKafka, type KafkaOptions } from './kafka-options.js';
-import { ensureTopics } from './kafka-topics.js';
+import { ensureTopics, eventTopicSpecs } from './kafka-topics.js';
 
 export interface KafkaProjectorConsumerOptions extends KafkaOptions {
   /** One group for all projector instances: Kafka splits the partitions between them. */
@@ -49,7 +49,7 @@ export class KafkaProjectorConsumer {
   async start(): Promise<void> {
     const topics = allTopics(this.options.topicPrefix);
     await this.admin.connect();
-    await ensureTopics(this.admin, topics.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: this.options.replicationFactor ?? 1 })));
+    await ensureTopics(this.admin, eventTopicSpecs({ ...this.options, partitions: this.partitions }));
     await this.admin.disconnect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
@@ -97,7 +97,13 @@ export class KafkaProjectorConsumer {
     }
   }
 
+  /**
+   * Leaves the group promptly: the applier abandons its backlog and only the commit in progress, if any, ends
+   * first (disconnecting waits for the batch handlers, which would otherwise apply everything buffered). The
+   * abandoned messages were never committed to Kafka, so the group delivers them again.
+   */
   async stop(): Promise<void> {
+    await this.applier.stop();
     await this.consumer.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
   }

@@ -142,6 +142,29 @@ function fresh(client: MongoClient): MongoReadModelStore {
       expect(await store.db.collection('rm_commit_claims').countDocuments({ table })).toBe(0);
     });
 
+    it('a transaction never reads what this instance remembers of a checkpoint another instance has moved', async () => {
+      const other = new MongoReadModelStore(client, { database: store.db.databaseName });
+      const { table } = await store.activeBuild(definition);
+      const first = store.begin(table);
+      first.put({ id: 'a', count: 1 });
+      first.put({ id: 'b', count: 1 });
+      await store.commit(table, first, pos(1), '');
+      const second = other.begin(table);
+      second.put({ ...(await second.get('a'))!, count: 2 });
+      second.delete('b');
+      await other.commit(table, second, pos(2), pos(1));
+      const third = store.begin(table);
+      expect(await third.get('a')).toEqual({ id: 'a', count: 2 });
+      expect(await third.get('b')).toBeUndefined();
+      third.put({ id: 'a', count: 3 });
+      await store.commit(table, third, pos(3), pos(2));
+      // And what it remembers after its own commit is what was committed.
+      const fourth = store.begin(table);
+      expect(await fourth.get('a')).toEqual({ id: 'a', count: 3 });
+      expect(await fourth.get('b')).toBeUndefined();
+      expect(await store.find(table, { limit: 10 })).toEqual({ items: [{ id: 'a', count: 3 }] });
+    });
+
     it('a replayed delete stays deleted: deletes are tombstones under the same guard', async () => {
       const { table } = await store.activeBuild(definition);
       const put = store.begin(table);

@@ -23,6 +23,8 @@ const CHECKPOINT = '_checkpoint';
 const DELETED = '_deleted';
 const LIVE = { [DELETED]: { $ne: true } };
 const DUPLICATE_KEY = 11000;
+/** Committed images a store instance keeps per build (see `committed`). */
+const COMMITTED_CACHE = 20_000;
 
 interface BuildDoc {
   _id: string;
@@ -86,10 +88,54 @@ function decodeCursor(cursor: string): [Scalar, string] {
   return [value, decoded[1]];
 }
 
-/** A document as the SQLite store would give it back: JSON round trip, bookkeeping stripped. */
+/**
+ * Values FerretDB 1.24 cannot hold — an array directly inside an array (at any depth: `case_facts.intervals` is
+ * a list of `[from, to]` pairs), a key containing `.` or starting with `$` — are stored as `{_ctJson: '<JSON
+ * text>'}` in place of the smallest array or object that has them, and parsed back on every read. An object of
+ * the caller's that has a `_ctJson` key itself is stored that way too, so decoding is never ambiguous. Such
+ * values are opaque to the server: queries do not filter, sort or group on them (declared fields hold scalars
+ * or arrays of scalars, which are stored as they are).
+ */
+const ENCODED = '_ctJson';
+
+function encodeValue(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    if (value.some((v) => Array.isArray(v))) return { [ENCODED]: JSON.stringify(value) };
+    return value.map(encodeValue);
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.some(([k]) => k === ENCODED || k.startsWith('$') || k.includes('.'))) return { [ENCODED]: JSON.stringify(value) };
+    return Object.fromEntries(entries.map(([k, v]) => [k, encodeValue(v)]));
+  }
+  return value;
+}
+
+function decodeValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decodeValue);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0]![0] === ENCODED && typeof entries[0]![1] === 'string') return JSON.parse(entries[0]![1]) as unknown;
+    return Object.fromEntries(entries.map(([k, v]) => [k, decodeValue(v)]));
+  }
+  return value;
+}
+
+/** What is stored for a document written at `checkpoint`: its JSON form (as SQLite keeps it), encoded. */
+function toStored(doc: Doc, checkpoint: string): Omit<StoredDoc, '_id'> {
+  const json = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+  const stored: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(json)) stored[field] = encodeValue(value);
+  stored[CHECKPOINT] = checkpoint;
+  return stored;
+}
+
+/** A document as the SQLite store would give it back: JSON round trip, bookkeeping stripped (a fresh copy). */
 function toDoc(stored: StoredDoc): Doc {
   const { _id, [CHECKPOINT]: _c, [DELETED]: _d, ...rest } = stored;
-  return { ...rest, id: (rest.id as string | undefined) ?? _id } as Doc;
+  const doc: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(rest)) doc[field] = decodeValue(value);
+  return { ...doc, id: (doc.id as string | undefined) ?? _id } as Doc;
 }
 
 /** Orders scalars as SQLite does: NULL, then numbers, then text. */
@@ -106,12 +152,24 @@ function compareScalars(a: Scalar | undefined, b: Scalar | undefined): number {
 
 class PendingWrites implements ReadModelTransaction {
   readonly writes = new Map<string, Doc | null>();
-  constructor(private readonly read: (id: string) => Promise<Doc | undefined>) {}
+  /**
+   * The committed image (stored form; null: absent) of every document this transaction read, as of `at`:
+   * later reads of it make no round trip, and a compare-and-set commit from `at` takes its undo log from here.
+   */
+  readonly images = new Map<string, StoredDoc | null>();
+  /** The build's checkpoint, read (once, beside the first document read) when the transaction first reads. */
+  at?: Promise<string>;
+  constructor(private readonly read: (tx: PendingWrites, id: string) => Promise<StoredDoc | null>) {}
 
   async get(id: string): Promise<Doc | undefined> {
     const pending = this.writes.get(id);
     if (pending !== undefined) return pending === null ? undefined : (JSON.parse(JSON.stringify(pending)) as Doc);
-    return this.read(id);
+    let image = this.images.get(id);
+    if (image === undefined) {
+      image = await this.read(this, id);
+      this.images.set(id, image);
+    }
+    return image === null || image[DELETED] === true ? undefined : toDoc(image);
   }
   put(doc: Doc): void {
     this.writes.set(doc.id, doc);
@@ -139,10 +197,10 @@ export interface MongoReadModelStoreOptions {
  *
  * - One collection per build; registry collections `rm_builds` (checkpoint, definition, failure),
  *   `rm_active` (one document per read-model name naming its active build) and `rm_dead_letters`.
- * - A batch is one unordered bulk write of `replaceOne({_id, _checkpoint < p}, doc, upsert)` per touched
- *   document, `p` being the batch's checkpoint; deletes are tombstones (`_deleted: true`) under the same
- *   guard. A document already at or past `p` matches nothing, and the upsert's insert then collides on
- *   `_id` (ignored): a replayed batch changes nothing.
+ * - A batch is one unordered bulk write: `replaceOne({_id, _checkpoint < p}, doc)` for a touched document
+ *   known to exist, `insertOne` for the others (one that collides is retried as the guarded replace), `p`
+ *   being the batch's checkpoint; deletes are tombstones (`_deleted: true`) under the same guard. A document
+ *   already at or past `p` matches nothing: a replayed batch changes nothing.
  * - The build's checkpoint moves only after the documents are written, and only forward
  *   (`updateOne({_id, checkpoint < p})`). A crash between the two leaves documents ahead of the
  *   checkpoint; the batch is applied again from the checkpoint and is a no-op on them.
@@ -163,6 +221,15 @@ export class MongoReadModelStore extends ReadModelStore {
   private readonly claimTimeoutMs: number;
   /** Claims this instance is committing under right now (a second commit from the same checkpoint conflicts). */
   private readonly inFlight = new Set<string>();
+  /**
+   * Per build, the committed images (stored form; null: absent) this instance knows as of a checkpoint: those
+   * its transactions read and its compare-and-set commits wrote. A transaction that reads at that same
+   * checkpoint takes them from here instead of the server; the checkpoint moving any other way (another
+   * consumer's commit) makes them stale, and they are then not used. At most COMMITTED_CACHE per build.
+   * `complete`: every commit since the empty build (checkpoint '') was this instance's and nothing was
+   * dropped, so a document it does not know is absent — a projector building from scratch reads nothing.
+   */
+  private readonly committed = new Map<string, { checkpoint: string; complete: boolean; images: Map<string, StoredDoc | null> }>();
 
   constructor(
     private readonly client: MongoClient,
@@ -288,6 +355,7 @@ export class MongoReadModelStore extends ReadModelStore {
     await this.claims.deleteMany({ table });
     this.definitions.delete(table);
     this.indexed.delete(table);
+    this.committed.delete(table);
   }
 
   async activate(name: string, table: string): Promise<void> {
@@ -311,37 +379,66 @@ export class MongoReadModelStore extends ReadModelStore {
   }
 
   async checkpoint(table: string): Promise<string> {
-    await this.buildDoc(table);
-    return this.currentCheckpoint(table);
+    // Both at once: a projector asks this of every read model at every drain.
+    const [, checkpoint] = await Promise.all([this.buildDoc(table), this.currentCheckpoint(table)]);
+    return checkpoint;
   }
 
   /**
    * A transaction reads the committed state: a document ahead of the checkpoint was written by a commit
    * that has not moved it (still running, or crashed after its claim), so its image in that claim's undo
-   * log is read instead — a batch is never computed on top of another batch's uncommitted writes.
+   * log is read instead — a batch is never computed on top of another batch's uncommitted writes. The
+   * checkpoint is read once, beside the first document.
    */
   begin(table: string): ReadModelTransaction {
-    let committed: Promise<string> | undefined;
-    return new PendingWrites(async (id) => {
-      const stored = await this.docs(table).findOne({ _id: id });
-      if (!stored) return undefined;
-      committed ??= this.currentCheckpoint(table);
-      const at = await committed;
-      if (String(stored[CHECKPOINT] ?? '') > at) {
-        const claim = await this.claims.findOne({ _id: `${table}@from:${at}` });
-        const image = claim?.undo === undefined ? undefined : (JSON.parse(claim.undo) as Array<[string, StoredDoc | null]>).find(([key]) => key === id);
-        if (image) return image[1] === null || image[1][DELETED] === true ? undefined : toDoc(image[1]);
+    return new PendingWrites(async (tx, id) => {
+      if (tx.at) {
+        const at = await tx.at;
+        const known = this.committed.get(table);
+        if (known?.checkpoint === at) {
+          const image = known.images.get(id);
+          if (image !== undefined) return image;
+          if (known.complete) return null;
+        }
       }
-      return stored[DELETED] === true ? undefined : toDoc(stored);
+      tx.at ??= this.currentCheckpoint(table);
+      const [stored, at] = await Promise.all([this.docs(table).findOne({ _id: id }), tx.at]);
+      return (await this.committedImages(table, stored ? [stored] : [], at)).get(id) ?? null;
     });
+  }
+
+  /**
+   * The committed images, as of checkpoint `at`, of stored documents: a document ahead of `at` is replaced by
+   * its image in the undo log of the claim from `at` (null: the uncommitted batch created it). Absent ids map
+   * to nothing.
+   */
+  private async committedImages(table: string, stored: readonly StoredDoc[], at: string): Promise<Map<string, StoredDoc | null>> {
+    const images = new Map<string, StoredDoc | null>(stored.map((d) => [d._id, d]));
+    if (stored.some((d) => String(d[CHECKPOINT] ?? '') > at)) {
+      const claim = await this.claims.findOne({ _id: `${table}@from:${at}` });
+      if (claim?.undo !== undefined) {
+        for (const [id, image] of JSON.parse(claim.undo) as Array<[string, StoredDoc | null]>) {
+          const current = images.get(id);
+          if (current && String(current[CHECKPOINT] ?? '') > at) images.set(id, image);
+        }
+      }
+    }
+    return images;
   }
 
   async commit(table: string, transaction: ReadModelTransaction, checkpoint: string, expectedCheckpoint?: string): Promise<void> {
     if (expectedCheckpoint !== undefined) return this.commitFrom(table, transaction as PendingWrites, checkpoint, expectedCheckpoint);
-    const writes = (transaction as PendingWrites).writes;
+    const tx = transaction as PendingWrites;
+    this.committed.delete(table);
     const alreadyApplied = () => new Error(`read model ${table} is already at or past ${checkpoint}: another projector applied this batch`);
     if ((await this.currentCheckpoint(table)) >= checkpoint) throw alreadyApplied();
-    if (writes.size > 0) await this.writeGuarded(table, writes, checkpoint);
+    if (tx.writes.size > 0) {
+      // What the transaction read tells which documents exist; one it did not read is inserted (and, if it
+      // exists after all, replaced under the guard).
+      const known = new Map<string, string | null>();
+      for (const [id, image] of tx.images) if (tx.writes.has(id)) known.set(id, image === null ? null : String(image[CHECKPOINT] ?? ''));
+      await this.writeGuarded(table, tx.writes, checkpoint, known);
+    }
     // The checkpoint moves only after the documents are durable.
     try {
       await this.checkpoints.insertOne({ _id: `${table}@${checkpoint}`, table, checkpoint });
@@ -350,48 +447,74 @@ export class MongoReadModelStore extends ReadModelStore {
       throw error;
     }
     await this.checkpoints.deleteMany({ table, checkpoint: { $lt: checkpoint } });
-    writes.clear();
+    tx.writes.clear();
   }
 
   /**
    * Compare-and-set commit without transactions. Before writing anything it claims the predecessor: inserts
-   * `{_id: build@from:<expected>}` into `rm_commit_claims`. The `_id` is unique, so of two batches computed
-   * from the same checkpoint only one gets past the claim; the other throws CheckpointConflictError having
-   * written nothing. After the claim the checkpoint is read again (a commit without `expectedCheckpoint`, or
-   * one whose claim was already cleaned up, moves it without a live claim), then the documents and the
-   * checkpoint are written as in `commit`, and the claims the checkpoint has passed are deleted.
+   * `{_id: build@from:<expected>, undo}` into `rm_commit_claims`. The `_id` is unique, so of two batches
+   * computed from the same checkpoint only one gets past the claim; the other throws CheckpointConflictError
+   * having written nothing. After the claim the checkpoint is read again (a commit without
+   * `expectedCheckpoint`, or one whose claim was already cleaned up, moves it without a live claim), then the
+   * documents are written in one bulk write, the claim is checked to be still ours, the checkpoint is
+   * inserted, and the claims and checkpoints it has passed are deleted.
+   *
+   * The claim carries the undo log: the touched documents as they were committed at `expected`. The images
+   * of documents the transaction read are those reads (valid: the transaction read them at `expected`, and
+   * the checkpoint is still `expected` after the claim, so no commit came between). A document written
+   * without being read is logged as absent and inserted; if the insert collides, its image is read (after
+   * the claim: the committed one) and logged before it is replaced. Restoring an absent image deletes the
+   * document only if it is ahead of `expected`, so a document logged absent that existed all along stays.
    *
    * A crash after the claim but before the checkpoint insert leaves a claim while the checkpoint is still
    * `expected`. It does not wedge the build: the claim's owner (this instance, after a failed commit; or a
    * restarted consumer configured with the same `owner`) takes it back at once, anyone else once it is older
-   * than `claimTimeoutMs`. Before writing documents a commit stores in its claim the touched documents as
-   * they were (an undo log); a taker first restores those images — so documents of the unfinished batch
+   * than `claimTimeoutMs`. A taker first restores the undo images — so documents of the unfinished batch
    * that the new, perhaps shorter, batch does not touch cannot stay ahead of the checkpoint and be counted
    * twice later — then deletes exactly that claim (by its nonce) and inserts its own: still only one taker
    * gets through. `claimTimeoutMs` must exceed the longest commit: a commit still running when its claim
    * is taken over cannot move the checkpoint (its nonce is checked first), but writes it makes after the
    * restore would stand.
    */
-  private async commitFrom(table: string, transaction: PendingWrites, checkpoint: string, expected: string): Promise<void> {
-    const writes = transaction.writes;
+  private async commitFrom(table: string, tx: PendingWrites, checkpoint: string, expected: string): Promise<void> {
+    const writes = tx.writes;
     const conflict = (actual: string | undefined) => new CheckpointConflictError(table, expected, actual);
-    const before = await this.currentCheckpoint(table);
+    // The checkpoint the transaction read at is enough to refuse early; the claim decides.
+    const readAt = tx.at ? await tx.at : undefined;
+    const before = readAt === expected ? expected : await this.currentCheckpoint(table);
     if (before !== expected) throw conflict(before);
     if (before >= checkpoint) throw new Error(`read model ${table} is already at or past ${checkpoint}: another projector applied this batch`);
     const claimId = `${table}@from:${expected}`;
     if (this.inFlight.has(claimId)) throw conflict(undefined);
     this.inFlight.add(claimId);
+    // Detached for the commit: nothing reads images of `expected` while it turns them into `checkpoint`'s.
+    const known = this.committed.get(table);
+    this.committed.delete(table);
+    /** A colliding document another writer had put ahead of `expected`: what this batch left of it is unknown. */
+    let unknown = false;
     try {
-      const nonce = await this.claim(table, claimId, expected, checkpoint);
+      const ids = [...writes.keys()];
+      const images = new Map<string, StoredDoc | null>(readAt === expected ? ids.map((id) => [id, tx.images.get(id) ?? null]) : ids.map((id) => [id, null]));
+      const undo = () => JSON.stringify(ids.map((id) => [id, images.get(id)]));
+      const nonce = await this.claim(table, claimId, expected, checkpoint, ids.length > 0 ? undo() : undefined);
       const now = await this.currentCheckpoint(table);
       if (now !== expected) throw conflict(now);
       if (writes.size > 0) {
-        const ids = [...writes.keys()];
-        const stored = new Map((await this.docs(table).find({ _id: { $in: ids } }).toArray()).map((d) => [d._id, d]));
-        const undo = JSON.stringify(ids.map((id) => [id, stored.get(id) ?? null]));
-        const logged = await this.claims.updateOne({ _id: claimId, nonce }, { $set: { undo } });
-        if (logged.matchedCount !== 1) throw conflict(undefined);
-        await this.writeGuarded(table, writes, checkpoint);
+        const positions = new Map<string, string | null>(ids.map((id) => {
+          const image = images.get(id);
+          return [id, image ? String(image[CHECKPOINT] ?? '') : null];
+        }));
+        await this.writeGuarded(table, writes, checkpoint, positions, async (collided) => {
+          // Only committed images: a document at `checkpoint` is this commit's own insert, collided on a retry
+          // (a server may go on past a failed insert of an unordered bulk write).
+          for (const stored of await this.docs(table).find({ _id: { $in: collided } }).toArray()) {
+            const at = String(stored[CHECKPOINT] ?? '');
+            if (at <= expected) images.set(stored._id, stored);
+            else if (at !== checkpoint) unknown = true;
+          }
+          const logged = await this.claims.updateOne({ _id: claimId, nonce }, { $set: { undo: undo() } });
+          if (logged.matchedCount !== 1) throw conflict(undefined);
+        });
       }
       // A slow commit whose claim was taken over (after claimTimeoutMs) must not move the checkpoint.
       if ((await this.claims.findOne({ _id: claimId }))?.nonce !== nonce) throw conflict(await this.currentCheckpoint(table));
@@ -401,17 +524,52 @@ export class MongoReadModelStore extends ReadModelStore {
         if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw conflict(await this.currentCheckpoint(table));
         throw error;
       }
-      await this.checkpoints.deleteMany({ table, checkpoint: { $lt: checkpoint } });
-      await this.claims.deleteMany({ table, from: { $lt: checkpoint } });
+      // The committed state at `checkpoint` is the one at `expected` with this batch's writes: remember it
+      // (unless a document was ahead of `expected` without being this batch's: what it became is not known).
+      if (!unknown) {
+        const base = known?.checkpoint === expected ? known : { complete: expected === '', images: new Map<string, StoredDoc | null>() };
+        this.remember(table, base, readAt === expected ? tx.images : new Map(), writes, checkpoint);
+      }
+      await Promise.all([this.checkpoints.deleteMany({ table, checkpoint: { $lt: checkpoint } }), this.claims.deleteMany({ table, from: { $lt: checkpoint } })]);
       writes.clear();
     } finally {
       this.inFlight.delete(claimId);
     }
   }
 
-  /** Inserts the claim (taking over one left by an unfinished commit, see commitFrom); returns its nonce. */
-  private async claim(table: string, claimId: string, from: string, to: string): Promise<string> {
-    const mine = (): ClaimDoc => ({ _id: claimId, table, from, to, owner: this.owner, nonce: randomUUID(), at: Date.now() });
+  private remember(
+    table: string,
+    base: { complete: boolean; images: Map<string, StoredDoc | null> },
+    read: Map<string, StoredDoc | null>,
+    writes: Map<string, Doc | null>,
+    checkpoint: string,
+  ): void {
+    const images = base.images;
+    let complete = base.complete;
+    // Deleted first, so that insertion order is the order of last use.
+    for (const [id, image] of read) {
+      images.delete(id);
+      images.set(id, image);
+    }
+    for (const [id, doc] of writes) {
+      images.delete(id);
+      images.set(id, doc === null ? { _id: id, [DELETED]: true, [CHECKPOINT]: checkpoint } : { _id: id, ...toStored(doc, checkpoint) });
+    }
+    if (images.size > COMMITTED_CACHE) {
+      complete = false;
+      // Oldest first (insertion order): keep the most recently touched.
+      let drop = images.size - Math.floor(COMMITTED_CACHE * 0.8);
+      for (const id of images.keys()) {
+        if (drop-- <= 0) break;
+        images.delete(id);
+      }
+    }
+    this.committed.set(table, { checkpoint, complete, images });
+  }
+
+  /** Inserts the claim with its undo log (taking over one left by an unfinished commit, see commitFrom); returns its nonce. */
+  private async claim(table: string, claimId: string, from: string, to: string, undo: string | undefined): Promise<string> {
+    const mine = (): ClaimDoc => ({ _id: claimId, table, from, to, owner: this.owner, nonce: randomUUID(), at: Date.now(), ...(undo === undefined ? {} : { undo }) });
     const insert = async (): Promise<string | undefined> => {
       const doc = mine();
       try {
@@ -430,7 +588,8 @@ export class MongoReadModelStore extends ReadModelStore {
       if (!unfinished) throw new CheckpointConflictError(table, from, undefined);
       // Put back what the unfinished commit may have written (idempotent: a taker that crashes here leaves
       // the claim, and the next one restores the same images), then replace its claim by ours.
-      if (held.undo !== undefined) await this.restore(table, JSON.parse(held.undo) as Array<[string, StoredDoc | null]>);
+      this.committed.delete(table);
+      if (held.undo !== undefined) await this.restore(table, held.from, JSON.parse(held.undo) as Array<[string, StoredDoc | null]>);
       await this.claims.deleteOne({ _id: claimId, nonce: held.nonce });
     }
     const second = await insert();
@@ -438,46 +597,64 @@ export class MongoReadModelStore extends ReadModelStore {
     throw new CheckpointConflictError(table, from, undefined);
   }
 
-  /** Restores documents to their images in an undo log (absent ones are removed outright). */
-  private async restore(table: string, undo: Array<[string, StoredDoc | null]>): Promise<void> {
-    const collection = this.docs(table);
-    for (const [id, image] of undo) {
-      if (image === null) await collection.deleteOne({ _id: id });
-      else {
-        const { _id, ...rest } = image;
-        await collection.replaceOne({ _id: id }, rest, { upsert: true });
-      }
-    }
+  /** Restores documents to their images in an undo log of a commit from `from` (absent: removed if ahead of `from`). */
+  private async restore(table: string, from: string, undo: Array<[string, StoredDoc | null]>): Promise<void> {
+    const operations: AnyBulkWriteOperation<StoredDoc>[] = undo.map(([id, image]) => {
+      if (image === null) return { deleteOne: { filter: { _id: id, [CHECKPOINT]: { $gt: from } } } };
+      const { _id, ...rest } = image;
+      return { replaceOne: { filter: { _id: id }, replacement: rest, upsert: true } };
+    });
+    if (operations.length > 0) await this.docs(table).bulkWrite(operations, { ordered: false });
   }
 
   /**
-   * Each document is written only if the stored one reflects an older position: an existing document by a
-   * guarded replace (matching nothing when it is at or past `checkpoint`), a new one by an insert. No upsert,
-   * because FerretDB 1.24 stops an unordered bulk write at the first duplicate-key error.
+   * Each document is written only if the stored one reflects an older position: one unordered bulk write
+   * (each document once, so order does not matter) of guarded replaces (matching nothing when the stored
+   * document is at or past `checkpoint`) for documents `known` to exist, inserts for the others. No upsert,
+   * because FerretDB 1.24 stops an unordered bulk write at the first duplicate-key error: an insert that
+   * collides (a document written meanwhile) is retried as a guarded replace, and the bulk write goes on
+   * after it.
    */
-  private async writeGuarded(table: string, writes: Map<string, Doc | null>, checkpoint: string): Promise<void> {
+  private async writeGuarded(
+    table: string,
+    writes: Map<string, Doc | null>,
+    checkpoint: string,
+    known: Map<string, string | null>,
+    /** Called with the ids of colliding inserts before they are retried as replaces (a commit logs their images). */
+    beforeReplacing?: (ids: string[]) => Promise<void>,
+  ): Promise<void> {
     const collection = this.docs(table);
-    const ids = [...writes.keys()];
-    const stored = new Map<string, string>();
-    for (const row of await collection.find({ _id: { $in: ids } }, { projection: { [CHECKPOINT]: 1 } }).toArray()) stored.set(row._id, String(row[CHECKPOINT] ?? ''));
+    const replace = (id: string, replacement: Omit<StoredDoc, '_id'>): AnyBulkWriteOperation<StoredDoc> => ({ replaceOne: { filter: { _id: id, [CHECKPOINT]: { $lt: checkpoint } }, replacement } });
     let operations: AnyBulkWriteOperation<StoredDoc>[] = [];
     for (const [id, doc] of writes) {
-      const replacement: Omit<StoredDoc, '_id'> = doc === null ? { [DELETED]: true, [CHECKPOINT]: checkpoint } : { ...(JSON.parse(JSON.stringify(doc)) as Doc), [CHECKPOINT]: checkpoint };
-      const at = stored.get(id);
-      if (at === undefined) operations.push({ insertOne: { document: { _id: id, ...replacement } } });
-      else if (at < checkpoint) operations.push({ replaceOne: { filter: { _id: id, [CHECKPOINT]: { $lt: checkpoint } }, replacement } });
+      const replacement: Omit<StoredDoc, '_id'> = doc === null ? { [DELETED]: true, [CHECKPOINT]: checkpoint } : toStored(doc, checkpoint);
+      const at = known.get(id);
+      if (at === null || at === undefined) operations.push({ insertOne: { document: { _id: id, ...replacement } } });
+      else if (at < checkpoint) operations.push(replace(id, replacement));
       // else: the stored document already reflects this batch (a replay after a crash): nothing to do.
     }
     while (operations.length > 0) {
       try {
-        await collection.bulkWrite(operations, { ordered: true });
+        await collection.bulkWrite(operations, { ordered: false });
         return;
       } catch (error) {
-        // A document inserted meanwhile by another writer: keep it (it is at least as new), go on after it.
         const failures = error instanceof MongoBulkWriteError ? (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]) : [];
-        const first = failures[0];
-        if (!first || first.code !== DUPLICATE_KEY) throw error;
-        operations = operations.slice(first.index + 1);
+        if (failures.length === 0 || failures.some((f) => f.code !== DUPLICATE_KEY)) throw error;
+        // Retry the colliding inserts as guarded replaces, and everything after the first failure (a server
+        // that went on past it applied those already; replaying them is a no-op under the guard).
+        const first = Math.min(...failures.map((f) => f.index));
+        const collided = new Set(failures.map((f) => f.index));
+        const ids = [...collided].flatMap((i) => {
+          const operation = operations[i];
+          return operation && 'insertOne' in operation ? [(operation.insertOne.document as StoredDoc)._id] : [];
+        });
+        if (ids.length > 0) await beforeReplacing?.(ids);
+        operations = operations.flatMap((operation, i) => {
+          if (i < first) return [];
+          if (!collided.has(i) || !('insertOne' in operation)) return [operation];
+          const { _id, ...replacement } = operation.insertOne.document as StoredDoc;
+          return [replace(_id, replacement)];
+        });
       }
     }
   }
@@ -593,7 +770,7 @@ export class MongoReadModelStore extends ReadModelStore {
     const rows = await this.docs(table)
       .find(await this.where(table, options.filter), { projection })
       .toArray();
-    return rows.map((row) => Object.fromEntries(options.fields.map((field) => [field, field === 'id' ? (row.id ?? row._id) : (row[field] ?? null)])));
+    return rows.map((row) => Object.fromEntries(options.fields.map((field) => [field, field === 'id' ? (row.id ?? row._id) : decodeValue(row[field] ?? null)])));
   }
 
   async recordDeadLetter(letter: DeadLetter): Promise<void> {

@@ -154,6 +154,38 @@ export function readModelStoreContract(name: string, createFixture: () => Promis
         expect((await store.activeBuild(def)).checkpoint).toBe(pos(2));
       });
 
+      it('gives back exactly what was stored: arrays of arrays at any depth, and keys a document store may refuse', async () => {
+        // case_facts keeps its open intervals as [from, to] pairs; MongoDB-wire servers may refuse nested arrays.
+        const { table } = await store.activeBuild(definition());
+        const odd = {
+          id: 'n',
+          count: 1,
+          tags: ['x'],
+          intervals: [
+            ['2024-01-01', '2024-02-01'],
+            ['2024-03-01', null],
+          ],
+          deep: { matrix: [[1, [2, [3]]], [], [{ inner: [[true]] }]], list: [{ pairs: [['a', 1]] }] },
+          keys: { 'a.b': 1, $c: [[2]], _ctJson: 'not an encoding', plain: { _ctJson: 'x', n: 1 } },
+          empty: [[]],
+        };
+        const tx = store.begin(table);
+        tx.put(odd);
+        expect(await tx.get('n')).toEqual(odd);
+        await store.commit(table, tx, pos(1), '');
+        expect(await store.get(table, 'n')).toEqual(odd);
+        expect((await store.find(table, { filter: { tags: { contains: 'x' } }, limit: 5 })).items).toEqual([odd]);
+        expect(await store.select(table, { filter: { count: 1 }, fields: ['intervals', 'deep', 'keys'] })).toEqual([{ intervals: odd.intervals, deep: odd.deep, keys: odd.keys }]);
+        // A transaction reads it back as stored, and a new batch replaces it whole.
+        const next = store.begin(table);
+        const read = (await next.get('n'))!;
+        expect(read).toEqual(odd);
+        next.put({ ...read, intervals: [...(read.intervals as unknown[][]), ['2024-04-01', null]] });
+        await store.commit(table, next, pos(2), pos(1));
+        expect((await store.get(table, 'n'))!.intervals).toEqual([...odd.intervals, ['2024-04-01', null]]);
+        expect((await store.get(table, 'n'))!.deep).toEqual(odd.deep);
+      });
+
       it('replaces a whole document on put and removes it on delete', async () => {
         const { table } = await store.activeBuild(definition());
         const tx = store.begin(table);

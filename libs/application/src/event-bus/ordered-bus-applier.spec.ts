@@ -124,6 +124,45 @@ describe('OrderedBusApplier', () => {
     expect(a.waiting).toBe(0);
   });
 
+  it('stop abandons the backlog: the commit in progress ends, nothing after it is applied', async () => {
+    const messages = chain(12);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    // Held inside the commit of the second batch (events 4–6).
+    const commit = store.commit.bind(store);
+    let commits = 0;
+    store.commit = async (...args: Parameters<typeof commit>) => {
+      commits += 1;
+      if (commits === 2) {
+        entered();
+        await gate;
+      }
+      await commit(...args);
+    };
+    const applier = new OrderedBusApplier(store, await OrderedBusApplier.targetsFor(store, [trail]), { batchSize: 3 });
+    applier.add(messages);
+    const draining = applier.drain();
+    await inside;
+    let stopped = false;
+    const stopping = applier.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // stop waits for the commit in progress…
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    // …which lands; the four batches after it are abandoned.
+    expect(await draining).toBe(6);
+    expect(commits).toBe(2);
+    expect(await applied()).toEqual(messages.slice(0, 6).map((m) => m.event.position));
+    expect(applier.appliedThrough).toBe(pos(12));
+    expect(applier.waiting).toBe(0);
+    applier.add(messages);
+    expect(await applier.drain()).toBe(0);
+    expect(commits).toBe(2);
+  });
+
   it('dead-letters an event a projection throws on and stops that read model there', async () => {
     const messages = chain(6);
     const failing: Projection = {

@@ -35,6 +35,7 @@ export class OrderedBusApplier {
   private readonly byPrevious = new Map<string, BusMessage>();
   private readonly checkpoints = new Map<string, string>();
   private readonly failed = new Set<string>();
+  private stopped = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly batchSize: number;
   private readonly errorPolicy: 'stop' | 'skip';
@@ -71,6 +72,7 @@ export class OrderedBusApplier {
 
   /** Keeps the messages for `drain`; those every read model already applied are dropped at once. */
   add(messages: readonly BusMessage[]): void {
+    if (this.stopped) return;
     const through = this.appliedThrough;
     for (const message of messages) {
       if (message.event.position <= through) continue;
@@ -88,12 +90,24 @@ export class OrderedBusApplier {
     return run;
   }
 
+  /**
+   * Abandons every message not applied yet and resolves once the commit in progress, if any, has ended; later
+   * `drain` calls apply nothing. What was abandoned was never committed to the bus (the consumer commits
+   * offsets only up to `appliedThrough`), so it is delivered again to whoever consumes next.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.byPrevious.clear();
+    await this.queue;
+  }
+
   private async drainNow(): Promise<number> {
     let applied = 0;
     for (const target of this.targets) {
+      if (this.stopped) break;
       if (this.failed.has(target.table)) continue;
       this.checkpoints.set(target.table, await this.readModels.checkpoint(target.table));
-      for (;;) {
+      while (!this.stopped) {
         const from = this.checkpoints.get(target.table)!;
         const run = this.nextRun(from);
         if (run.length === 0) break;
@@ -133,6 +147,8 @@ export class OrderedBusApplier {
     const from = this.checkpoints.get(target.table)!;
     const tx = this.readModels.begin(target.table);
     const failure = await this.applyAll(target, run, tx);
+    // Stopped while the batch was computed: drop it rather than start a commit.
+    if (this.stopped) return 0;
     if (failure === undefined) return (await this.commit(target, tx, run[run.length - 1]!.event.position, from)) ? run.length : 0;
 
     // As the log-reading Projector does: redo the events before the failing one, dead-letter it, then stop or skip.
@@ -157,6 +173,7 @@ export class OrderedBusApplier {
   private async applyAll(target: ProjectionTarget, run: readonly BusMessage[], tx: ReadModelTransaction): Promise<{ index: number; error: unknown } | undefined> {
     const prefixes = target.projection.streams;
     for (let i = 0; i < run.length; i++) {
+      if (this.stopped) return undefined;
       const event = run[i]!.event;
       if (!prefixes.some((p) => event.streamId.startsWith(p))) continue;
       try {
