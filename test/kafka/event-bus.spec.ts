@@ -6,7 +6,7 @@ import { KafkaEventPublisher, KafkaProjectorConsumer, KafkaRelayCheckpointStore,
 import { SqliteEventStore, SqliteReadModelStore } from '#sqlite';
 import { newEvent, streamName } from '#testing';
 import { countProjection } from './count-projection.js';
-import { describeWithKafka, uniquePrefix } from './kafka-env.js';
+import { describeWithKafka, uniquePrefix, busMessagesOf } from './kafka-env.js';
 
 interface Received {
   topic: string;
@@ -109,12 +109,7 @@ describeWithKafka('event bus on Kafka (contract)', ({ brokers }) => {
   it('applies each event once in log order, although the relay published everything twice and a second group reads it all again', async () => {
     // Redelivery: the same messages again (what a relay restarted from an old checkpoint sends).
     const publisher = new KafkaEventPublisher(options);
-    let previous = '';
-    const again: BusMessage[] = stored.map((event) => {
-      const message = { event, previousPosition: previous };
-      previous = event.position;
-      return message;
-    });
+    const again: BusMessage[] = busMessagesOf(stored);
     await publisher.publish(again.slice(0, 100));
     await publisher.publish(again);
     await publisher.close();

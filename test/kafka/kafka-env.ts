@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BusMessage, StoredEvent } from '#application';
 import { parseBrokers } from '#kafka';
 
 export interface KafkaEnv {
@@ -49,4 +50,9 @@ export function describeWithKafka(name: string, body: (env: KafkaEnv) => void): 
 /** A topic prefix of its own per test run, so runs on one broker never see each other's messages. */
 export function uniquePrefix(label: string): string {
   return `ct${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}.${label}`;
+}
+
+/** The log as the relay publishes it: each event with the position of the one before it ('' for the first). */
+export function busMessagesOf(log: readonly StoredEvent[]): BusMessage[] {
+  return log.map((event, i) => ({ event, previousPosition: i === 0 ? '' : log[i - 1]!.position }));
 }

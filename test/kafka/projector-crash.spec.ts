@@ -12,7 +12,7 @@ import { MongoReadModelStore } from '#mongodb';
 import { SqliteEventStore, SqliteReadModelStore } from '#sqlite';
 import { Prng } from '../../infra/demo/prng.js';
 import { generateStore } from '../support/generate-store.js';
-import { describeWithKafka, uniquePrefix, type KafkaEnv } from './kafka-env.js';
+import { describeWithKafka, uniquePrefix, type KafkaEnv, busMessagesOf } from './kafka-env.js';
 
 const CHILD = join(process.cwd(), 'dist/test/kafka/projector-child.js');
 /**
@@ -233,12 +233,7 @@ describeWithKafka('Kafka projector consumers killed mid-batch, a broker restart 
     await events.ready;
     const log = (await events.readAll('', 1_000_000)).events;
     const head = log[log.length - 1]!.position;
-    let previous = '';
-    const messages: BusMessage[] = log.map((event) => {
-      const message = { event, previousPosition: previous };
-      previous = event.position;
-      return message;
-    });
+    const messages: BusMessage[] = busMessagesOf(log);
     // The log reaches Kafka in portions, one before each round, so that every round has work to be killed in.
     const publisher = new KafkaEventPublisher({ brokers: env.brokers, topicPrefix: prefix, partitions: 3, logLevel: 'nothing' });
     const portion = Math.ceil(messages.length / (KILLS + 2));

@@ -14,7 +14,7 @@ import { KafkaEventPublisher } from '#kafka';
 import { MetricsRegistry, ProjectorRunner } from '#production';
 import { SqliteEventStore, SqliteReadModelStore } from '#sqlite';
 import { generateStore } from '../support/generate-store.js';
-import { describeWithKafka, uniquePrefix } from './kafka-env.js';
+import { describeWithKafka, uniquePrefix, busMessagesOf } from './kafka-env.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,12 +41,7 @@ describeWithKafka('projector service: a projection whose version changed is rebu
     try {
       const log = (await events.readAll('', 1_000_000)).events;
       const head = log[log.length - 1]!.position;
-      let previous = '';
-      const messages: BusMessage[] = log.map((event) => {
-        const message = { event, previousPosition: previous };
-        previous = event.position;
-        return message;
-      });
+      const messages: BusMessage[] = busMessagesOf(log);
       for (let i = 0; i < messages.length; i += 500) await publisher.publish(messages.slice(i, i + 500));
 
       // The release before this one left a build of the case list at the previous version, caught up to the

@@ -101,24 +101,31 @@ export class OrderedBusApplier {
     await this.queue;
   }
 
+  /**
+   * The read models drain side by side: each is independent (its own checkpoint, its own compare-and-set
+   * commit), and a live batch is latency-bound — one round trip after another per commit — so running them
+   * one after the other would add their latencies up. Each read model's own runs stay in order.
+   */
   private async drainNow(): Promise<number> {
-    let applied = 0;
-    for (const target of this.targets) {
-      if (this.stopped) break;
-      if (this.failed.has(target.table)) continue;
-      this.checkpoints.set(target.table, await this.readModels.checkpoint(target.table));
-      while (!this.stopped) {
-        const from = this.checkpoints.get(target.table)!;
-        const run = this.nextRun(from);
-        if (run.length === 0) break;
-        const done = await this.applyRun(target, run);
-        applied += done;
-        if (this.failed.has(target.table)) break;
-        // A conflict dropped the batch: go on from the checkpoint the other consumer reached, if it moved.
-        if (done === 0 && this.checkpoints.get(target.table) === from) break;
-      }
-    }
+    const applied = await Promise.all(this.targets.map((target) => this.drainTarget(target)));
     this.prune();
+    return applied.reduce((sum, n) => sum + n, 0);
+  }
+
+  private async drainTarget(target: ProjectionTarget): Promise<number> {
+    let applied = 0;
+    if (this.stopped || this.failed.has(target.table)) return 0;
+    this.checkpoints.set(target.table, await this.readModels.checkpoint(target.table));
+    while (!this.stopped) {
+      const from = this.checkpoints.get(target.table)!;
+      const run = this.nextRun(from);
+      if (run.length === 0) break;
+      const done = await this.applyRun(target, run);
+      applied += done;
+      if (this.failed.has(target.table)) break;
+      // A conflict dropped the batch: go on from the checkpoint the other consumer reached, if it moved.
+      if (done === 0 && this.checkpoints.get(target.table) === from) break;
+    }
     return applied;
   }
 
