@@ -45,7 +45,7 @@ export default tseslint.config(
     ignores: ['libs/application/**/*.spec.ts'],
     rules: {
       'no-restricted-imports': restrict([
-        { regex: internal([...ADAPTER_FAMILIES, 'testing', 'production']), message: 'libs/application imports the domain and its own ports only; adapters implement the ports.' },
+        { regex: internal([...ADAPTER_FAMILIES, 'http', 'config', 'testing', 'production', 'standalone']), message: 'libs/application imports the domain and its own ports only; adapters implement the ports.' },
         { group: DRIVERS, message: 'libs/application never talks to a driver; an adapter in libs/<tech> does.' },
       ]),
     },
@@ -55,11 +55,33 @@ export default tseslint.config(
     ignores: [`libs/${family}/**/*.spec.ts`],
     rules: {
       'no-restricted-imports': restrict([
-        { regex: internal([...ADAPTER_FAMILIES.filter((f) => f !== family), 'testing', 'production']), message: `libs/${family} is an adapter: it implements ports of #application and never imports another adapter.` },
+        { regex: internal([...ADAPTER_FAMILIES.filter((f) => f !== family), 'http', 'testing', 'production', 'standalone']), message: `libs/${family} is an adapter: it implements ports of #application and never imports another adapter.` },
         { regex: '^\\.\\./\\.\\./', message: 'reach other libs through their #name, not by relative path.' },
       ]),
     },
   })),
+  {
+    // The HTTP API is the driving adapter: it calls #application and never reaches a storage adapter or the test kit.
+    files: ['libs/http/**/*.ts'],
+    ignores: ['libs/http/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { regex: internal([...ADAPTER_FAMILIES, 'testing', 'production', 'standalone']), message: 'libs/http calls #application; the composition (libs/production, apps/standalone) wires the adapters in.' },
+        { group: DRIVERS, message: 'libs/http never talks to a driver; an adapter in libs/<tech> does.' },
+      ]),
+    },
+  },
+  {
+    // The test kit (in-memory store, contracts) stands in for adapters: it never depends on one.
+    files: ['libs/testing/**/*.ts'],
+    ignores: ['libs/testing/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { regex: internal([...ADAPTER_FAMILIES, 'http', 'production', 'standalone']), message: 'libs/testing depends on #domain and #application only.' },
+        { group: DRIVERS, message: 'libs/testing never talks to a driver; an adapter in libs/<tech> does.' },
+      ]),
+    },
+  },
   {
     // The production profile's composition: it wires every adapter into services, so it may import them all.
     files: ['libs/production/**/*.ts'],

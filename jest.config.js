@@ -1,4 +1,7 @@
 // Jest runs in native ESM mode (NestJS 12 ships ESM only); SWC strips types, `npm run typecheck` checks them.
+import { readFileSync, readdirSync } from 'node:fs';
+import { transformSync } from '@swc/core';
+
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -12,6 +15,42 @@ const swc = {
 // ES-module-only packages that CommonJS dependencies require(): Node 20 loads them (require(esm)), jest's
 // CommonJS loader cannot, so jest gets a CommonJS build of them from SWC.
 const ESM_REQUIRED_FROM_CJS = ['content-disposition'];
+
+// Coverage thresholds (issue 8), each over a whole directory: the domain is pure and cheap to test, the
+// application layer nearly so; adapters and apps are partly exercised in child processes from dist/, which jest
+// cannot see. Every lib and app gets its own, so a new one is held to 75 % from its first commit.
+const COVERAGE = { 'libs/domain': 95, 'libs/application': 85 };
+// NOT HELD YET — reported in the summary but without a threshold, because their code runs almost only in child
+// processes started from dist/ (the services, the CLI, the crash suites), which jest's coverage cannot see yet
+// (next step: collect the children's NODE_V8_COVERAGE and merge it). Measured 2026-11-27: libs/production 49.5 %
+// lines, apps/standalone 55 %, the other apps 0 %. Remove a name from this list as soon as it is measured right.
+export const NOT_YET_HELD = new Set(['libs/production', 'apps/cli', 'apps/command-api', 'apps/projector', 'apps/query-api', 'apps/relay', 'apps/standalone']);
+const coverageThreshold = Object.fromEntries(
+  ['libs', 'apps'].flatMap((parent) =>
+    readdirSync(new URL(parent, import.meta.url), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !NOT_YET_HELD.has(`${parent}/${entry.name}`))
+      .map((entry) => {
+        const percent = COVERAGE[`${parent}/${entry.name}`] ?? 75;
+        // A path with a trailing slash is one group for jest (a glob would hold every file to it alone).
+        return [`./${parent}/${entry.name}/`, { lines: percent, branches: percent }];
+      }),
+  ),
+);
+
+// A module of types only compiles to nothing and is never loaded, so v8 would count each of its lines as missed:
+// such modules are left out of coverage. Worked out only when coverage is asked for (it costs about a second).
+const COVERAGE_ASKED = process.argv.some((arg) => /^--(coverage|collectCoverage)(=true)?$/.test(arg));
+const SOURCES = ['apps', 'libs'].flatMap((parent) =>
+  readdirSync(new URL(parent, import.meta.url), { recursive: true })
+    .map((file) => `${parent}/${file}`)
+    .filter((file) => /^(apps|libs)\/[^/]+\/src\/.+(?<!\.spec)\.ts$/.test(file)),
+);
+const typeOnly = (file) =>
+  transformSync(readFileSync(new URL(file, import.meta.url), 'utf8'), { ...swc, sourceMaps: false, filename: file })
+    .code.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')
+    .replace(/export\s*\{\s*\};?/g, '')
+    .trim() === '';
+const typeOnlyModules = COVERAGE_ASKED ? SOURCES.filter(typeOnly) : [];
 
 /** @type {import('jest').Config} */
 export default {
@@ -35,5 +74,11 @@ export default {
   testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   maxWorkers: 2,
+  // Off unless asked (`npm run test:coverage`, which CI runs): a partial run would fail every threshold.
+  // v8 counts what the SWC-built code executed, mapped back through the inline source maps.
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['{apps,libs}/*/src/**/*.ts', '!**/*.spec.ts', ...typeOnlyModules.map((file) => `!${file}`)],
+  coverageReporters: ['text-summary', 'json-summary', ['text', { file: 'coverage.txt' }]],
+  coverageThreshold,
   testTimeout: 60000,
 };

@@ -140,4 +140,3 @@ describeWithKafka('event bus on Kafka (contract)', ({ brokers }) => {
     }
   }, 120_000);
 });
-

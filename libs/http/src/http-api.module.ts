@@ -105,4 +105,3 @@ export class HttpApiModule {
 }
 
 export type ApiSurface = 'standalone' | 'command-api' | 'query-api';
-

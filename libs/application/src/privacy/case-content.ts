@@ -423,4 +423,3 @@ export class CaseContentReader {
     return reading;
   }
 }
-

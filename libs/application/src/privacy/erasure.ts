@@ -299,4 +299,3 @@ export class ErasureService {
     return { items: (page.items as ErasureRequestDoc[]).map((row) => erasureView(row, now)), ...(page.next ? { next: page.next } : {}) };
   }
 }
-

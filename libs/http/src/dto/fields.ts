@@ -251,4 +251,3 @@ export const plainData = (body: Record<string, unknown>): Record<string, unknown
 
 /** The signed-in user the command is issued by (the guard has set it on every command route). */
 export const actorUserId = (ctx: RouteContext): string | undefined => ctx.request.principal?.userId;
-

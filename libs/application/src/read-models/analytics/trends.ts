@@ -813,4 +813,3 @@ export const TREND_CODE_LISTS = {
   origin: CASE_ORIGINS,
   disposition: DISPOSITIONS,
 } as const;
-

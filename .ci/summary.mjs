@@ -1,0 +1,99 @@
+// The CI summary that .ci/run prints last, whatever stopped it: each stage with its time, the tests jest ran, every
+// skipped suite with its reason, coverage per threshold path, then the plain line `N passed, N failed`.
+// Usage: node .ci/summary.mjs <dir> <finished: 0|1>, where <dir> holds stages.tsv (name, start in seconds, one a
+// line), jest.json (jest --json) and tests.log (jest's output, where suites print `skipped "<suite>": <reason>`).
+// Node built-ins only: it must run when `npm ci` is the stage that failed.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+
+const [dir, finished] = process.argv.slice(2);
+const read = (name) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : undefined);
+const seconds = (s) => (s < 60 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`);
+const out = [];
+
+out.push('', '=== CI summary ===', '', 'stages:');
+const now = Date.now() / 1000;
+const stages = (read('stages.tsv') ?? '').split('\n').filter(Boolean).map((line) => line.split('\t'));
+stages.forEach(([name, start], i) => {
+  const end = i + 1 < stages.length ? Number(stages[i + 1][1]) : now;
+  // A stage ends when the next one starts; the last one ran until exit, so it failed unless the script finished.
+  const status = i + 1 < stages.length || finished === '1' ? 'ok' : 'FAILED';
+  out.push(`  ${status.padEnd(6)} ${seconds(end - Number(start)).padStart(7)}  ${name}`);
+});
+
+let passed = 0;
+let failed = 0;
+const jest = read('jest.json');
+const results = jest === undefined ? undefined : JSON.parse(jest);
+if (results === undefined) {
+  const testsStarted = stages.some(([name]) => name.startsWith('tests'));
+  out.push('', testsStarted ? 'tests: jest wrote no results (it did not run to the end)' : 'tests: not run');
+} else {
+  // A suite that fails to load runs none of its tests: it counts as one failure, or the line would say 0 failed.
+  const brokenSuites = results.testResults.filter((suite) => suite.testExecError || (suite.status === 'failed' && suite.assertionResults.length === 0));
+  passed = results.numPassedTests;
+  failed = results.numFailedTests + brokenSuites.length;
+  out.push(
+    '',
+    `tests: ${results.numTotalTests} in ${results.numTotalTestSuites} suites — ${results.numPassedTests} passed, ${results.numFailedTests} failed, ` +
+      `${results.numPendingTests} skipped, ${results.numTodoTests} todo`,
+  );
+  for (const suite of brokenSuites) out.push(`  suite failed to run: ${relative(suite.name)}`);
+  for (const suite of results.testResults) {
+    for (const test of suite.assertionResults.filter((t) => t.status === 'failed')) out.push(`  failed: ${relative(suite.name)} › ${[...test.ancestorTitles, test.title].join(' › ')}`);
+  }
+
+  // Skipped tests, grouped by file and top-level describe; the reason is the one the suite printed, if any.
+  const reasons = new Map();
+  for (const match of (read('tests.log') ?? '').matchAll(/^skipped "(.+?)": (.+)$/gm)) reasons.set(match[1], match[2]);
+  const skipped = new Map();
+  for (const suite of results.testResults) {
+    for (const test of suite.assertionResults.filter((t) => t.status === 'pending')) {
+      const name = test.ancestorTitles[0] ?? test.title;
+      const key = `${relative(suite.name)} › ${name}`;
+      const entry = skipped.get(key) ?? { name, count: 0 };
+      entry.count += 1;
+      skipped.set(key, entry);
+    }
+  }
+  out.push('', skipped.size === 0 ? 'skipped suites: none' : 'skipped suites:');
+  for (const [key, { name, count }] of skipped) {
+    const reason = reasons.get(name) ?? 'no reason printed by the suite';
+    reasons.delete(name);
+    out.push(`  ${key} (${count} test${count === 1 ? '' : 's'}): ${reason}`);
+  }
+  // A suite that said it skipped but left no skipped test behind (for example one that registers no test at all).
+  for (const [name, reason] of reasons) out.push(`  "${name}": ${reason}`);
+}
+
+// Coverage per threshold path, the way jest groups files (a path prefix, aggregated), from json-summary.
+// Only when this run collected coverage: coverage/ may hold an older run's.
+if (results?.coverageMap !== undefined && existsSync('coverage/coverage-summary.json')) {
+  const summary = JSON.parse(readFileSync('coverage/coverage-summary.json', 'utf8'));
+  const { default: config, NOT_YET_HELD: notYetHeld = new Set() } = await import(resolve('jest.config.js'));
+  out.push('', 'coverage (lines, branches; threshold):');
+  const paths = [...Object.entries(config.coverageThreshold ?? {}), ...[...notYetHeld].map((name) => [`./${name}/`, {}])];
+  for (const [path, threshold] of paths) {
+    const prefix = resolve(path) + (path.endsWith('/') ? sep : '');
+    const totals = { lines: { total: 0, covered: 0 }, branches: { total: 0, covered: 0 } };
+    for (const [file, metrics] of Object.entries(summary)) {
+      if (file === 'total' || !file.startsWith(prefix)) continue;
+      for (const metric of ['lines', 'branches']) {
+        totals[metric].total += metrics[metric].total;
+        totals[metric].covered += metrics[metric].covered;
+      }
+    }
+    const pct = (m) => (totals[m].total === 0 ? 100 : (100 * totals[m].covered) / totals[m].total);
+    const below = ['lines', 'branches'].filter((m) => threshold[m] !== undefined && pct(m) < threshold[m]);
+    const mark = below.length > 0 ? `  BELOW (${below.join(', ')})` : '';
+    const held = threshold.lines === undefined ? 'not held yet (runs in child processes)' : `≥ ${threshold.lines} %`;
+    out.push(`  ${path.padEnd(22)} ${pct('lines').toFixed(1).padStart(5)} %  ${pct('branches').toFixed(1).padStart(5)} %   ${held}${mark}`);
+  }
+}
+
+out.push('', `${passed} passed, ${failed} failed`);
+console.log(out.join('\n'));
+
+function relative(file) {
+  return file.startsWith(process.cwd() + sep) ? file.slice(process.cwd().length + 1) : file;
+}
