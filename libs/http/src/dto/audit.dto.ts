@@ -122,11 +122,14 @@ export class StreamStateResponse {
   state!: unknown;
 }
 
+/** A field's value in a state: whatever JSON the fold holds there. */
+const ANY_JSON = { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }], nullable: true };
+
 export class StateChangeDto {
   @ApiProperty({ example: '$.phase', description: 'JSONPath of the field (RFC 9535 normalized form, dot notation for plain names)' }) path!: string;
   @ApiProperty({ enum: ['added', 'removed', 'changed'] }) change!: string;
-  @ApiPropertyOptional({ description: 'absent when added' }) from?: unknown;
-  @ApiPropertyOptional({ description: 'absent when removed' }) to?: unknown;
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'the value before (any JSON value); absent when added' }) from?: unknown;
+  @ApiPropertyOptional({ ...ANY_JSON, description: 'the value after (any JSON value); absent when removed' }) to?: unknown;
 }
 
 export class EventSummaryDto {

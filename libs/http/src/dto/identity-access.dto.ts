@@ -5,6 +5,9 @@ import { IDENTITY_ACCESS_STATUSES } from '#domain';
 import { CodeListParam, CodeParam, PageQuery, SortParam } from '../routes/queries/query-support.js';
 import { Instant, Matching, OPAQUE_ID, TEXT, Text, Uuid } from './fields.js';
 
+/** A sealed text as opened: the text, or `{"erased": true}` once its subject's key is shredded. */
+const ERASABLE_TEXT = { oneOf: [{ type: 'string' }, { type: 'object', properties: { erased: { type: 'boolean', enum: [true] } }, required: ['erased'] }] };
+
 /* ---- identity access: requests and decisions ---- */
 
 export class IdentityAccessRequestBody {
@@ -73,13 +76,13 @@ export class ReviewReporterDto {
 export class IdentityDecisionDto {
   @ApiProperty({ enum: ['granted', 'denied'] }) outcome!: string;
   @ApiProperty({ format: 'uuid' }) custodianUserId!: string;
-  @ApiProperty({ description: 'opened for the custodian; {"erased": true} once erased' }) motivation!: unknown;
+  @ApiProperty({ ...ERASABLE_TEXT, description: 'opened for the custodian; {"erased": true} once erased' }) motivation!: unknown;
   @ApiProperty({ format: 'date-time' }) decidedAt!: string;
 }
 
 export class IdentityRevocationDto {
   @ApiProperty({ format: 'uuid' }) custodianUserId!: string;
-  @ApiProperty() reason!: unknown;
+  @ApiProperty({ ...ERASABLE_TEXT, description: '{"erased": true} once erased' }) reason!: unknown;
   @ApiProperty({ format: 'date-time' }) revokedAt!: string;
 }
 
@@ -90,7 +93,7 @@ export class IdentityRequestDetailDto {
   @ApiProperty({ format: 'uuid' }) requestedBy!: string;
   @ApiProperty({ type: String, nullable: true }) requesterRole!: string | null;
   @ApiProperty({ format: 'date-time' }) requestedAt!: string;
-  @ApiProperty({ description: "the requester's motivation, opened for the custodian" }) motivation!: unknown;
+  @ApiProperty({ ...ERASABLE_TEXT, description: "the requester's motivation, opened for the custodian; {\"erased\": true} once erased" }) motivation!: unknown;
   @ApiPropertyOptional({ type: IdentityDecisionDto }) decision?: IdentityDecisionDto;
   @ApiPropertyOptional({ type: IdentityRevocationDto }) revocation?: IdentityRevocationDto;
   @ApiProperty({ type: [ReviewReporterDto], description: 'the reporters of the case; identities are opened only while the request is pending and the custodian is not its requester' })
@@ -100,13 +103,14 @@ export class IdentityRequestDetailDto {
 
 /* ---- the case content view ---- */
 
+
 export class TipContentDto {
   @ApiProperty({ format: 'uuid' }) tipId!: string;
   @ApiProperty({ type: String, nullable: true }) tipNo!: string | null;
   @ApiProperty({ type: String, nullable: true }) channel!: string | null;
   @ApiProperty({ type: String, nullable: true }) receivedAt!: string | null;
-  @ApiPropertyOptional({ description: "the reporter's account; {\"erased\": true} once erased" }) narrative?: unknown;
-  @ApiPropertyOptional() allegedAgencyText?: unknown;
+  @ApiPropertyOptional({ ...ERASABLE_TEXT, description: "the reporter's account; {\"erased\": true} once erased" }) narrative?: unknown;
+  @ApiPropertyOptional({ ...ERASABLE_TEXT, description: 'the agency named by the reporter, as written; {"erased": true} once erased' }) allegedAgencyText?: unknown;
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'attachments with their file names opened' }) attachments!: Record<string, unknown>[];
   @ApiProperty({ type: ReporterViewDto }) reporter!: ReporterViewDto;
 }

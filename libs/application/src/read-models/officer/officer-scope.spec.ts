@@ -33,6 +33,13 @@ describe('officer scopes', () => {
     expect(visits.rows === 'some' && matches({ id: 'v', memberUserIds: ['u1'] }, visits.filter)).toBe(true);
   });
 
+  it('takes an investigator’s own id as the visit member filter their scope already is, and refuses to merge another', () => {
+    const investigator = visitScope(viewer('investigator'));
+    expect(withinScope({ memberUserIds: { contains: 'u1' }, status: 'planned' }, investigator)).toEqual({ memberUserIds: { contains: 'u1' }, status: 'planned' });
+    // Two members of one array cannot be one condition: the HTTP layer refuses it with a 400 on `member`.
+    expect(() => withinScope({ memberUserIds: { contains: 'u2' } }, investigator)).toThrow(/memberUserIds/);
+  });
+
   it('matches single rows as the store filters them', () => {
     const doc = { id: 'x', phase: 'screening', dueAt: '2023-05-01T00:00:00.000Z', n: 3, tags: ['a'], none: null };
     expect(matches(doc, { phase: { in: ['screening', 'inquiry'] }, dueAt: { gte: '2023-01-01T00:00:00.000Z', lt: '2023-06-01T00:00:00.000Z' } })).toBe(true);

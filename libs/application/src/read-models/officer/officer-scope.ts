@@ -40,6 +40,12 @@ export function withinScope(filter: Filter, scope: Scope): Filter | undefined {
       combined[field] = own;
       continue;
     }
+    // "The array holds this value" on both sides with the same value is the same condition (an investigator
+    // filtering the visits they are on by their own id); with two different values it cannot be one condition.
+    if (!isPlain(own) && !isPlain(theirs) && 'contains' in own && 'contains' in theirs && own.contains === theirs.contains) {
+      combined[field] = own;
+      continue;
+    }
     const a = admitted(own);
     const b = admitted(theirs);
     if (!a || !b) throw new Error(`scope and filter both constrain ${field} in a way that cannot be intersected`);

@@ -54,8 +54,8 @@ export class TipQueueItemDto {
   @nullableCode(PROVINCE_CODES) provinceCode!: string | null;
   @nullableString() districtCode!: string | null;
   @ApiProperty({ type: Number, nullable: true }) allegedAmountTHB!: number | null;
-  @nullableString(undefined, 'date') incidentDateFrom!: string | null;
-  @nullableString(undefined, 'date') incidentDateTo!: string | null;
+  @nullableString(undefined, 'date-time') incidentDateFrom!: string | null;
+  @nullableString(undefined, 'date-time') incidentDateTo!: string | null;
   @nullableString(undefined, 'date-time') acknowledgedAt!: string | null;
   @nullableCode(ACK_METHODS) ackMethod!: string | null;
   @ApiProperty() attachmentCount!: number;

@@ -4,6 +4,7 @@ import { ProjectionManager, ReadModelStore, VisitQueries } from '#application';
 import type { Role } from '#domain';
 import { Roles, type AuthedRequest } from '../../core/auth.js';
 import { ApiProblems, uuidPipe } from '../../core/command-routes.js';
+import { ProblemError, problem } from '../../core/problem.js';
 import { VisitItemDto, VisitListQuery, VisitPageDto } from './visits.queries.dto.js';
 import { flag, orNotFound, readPage, rolesSentence, viewerOf } from './query-support.js';
 
@@ -26,6 +27,11 @@ export class VisitQueriesController {
   @ApiOkResponse({ type: VisitPageDto })
   @ApiProblems(400, 401, 403)
   async list(@Query() q: VisitListQuery, @Req() request: AuthedRequest): Promise<VisitPageDto> {
+    // An investigator sees only the visits they are on: their scope already is "member = me", and the store
+    // cannot ask for two members of one array at once, so another member's id is refused rather than a 500.
+    if (q.member !== undefined && request.actingRole === 'investigator' && q.member !== request.principal!.userId) {
+      throw new ProblemError(problem(400, 'REQUEST.INVALID', 'investigators list only the visits they are on: member may only be your own id', { errors: [{ field: 'member', rule: 'ownId', message: 'as an investigator, omit member or send your own user id' }] }));
+    }
     return readPage(
       this.queries.list(viewerOf(request), {
         limit: q.limit ?? 50,

@@ -21,7 +21,7 @@ export class VisitListQuery extends PageQuery {
   @Int(2500, 2999, { optional: true, description: 'programme fiscal year (B.E.)', example: 2566 })
   fiscalYear?: number;
 
-  @Uuid({ optional: true, description: 'visits this user planned or is on the team of' })
+  @Uuid({ optional: true, description: 'visits this user planned or is on the team of (an investigator: only their own id)' })
   member?: string;
 
   @FlagParam('visits with (true) or without (false) open recommendations')
