@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, type AppConfig } from './app-config.js';
+import { ConfigError, integer, type AppConfig } from './app-config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -49,8 +49,8 @@ export class ServiceConfig {
     return {
       brokers,
       topicPrefix,
-      partitions: this.integer('CASETRAIL_KAFKA_PARTITIONS', 3, 1, 1000),
-      replicationFactor: this.integer('CASETRAIL_KAFKA_REPLICATION_FACTOR', 1, 1, 16),
+      partitions: integer(this.env, 'CASETRAIL_KAFKA_PARTITIONS', 3, 1, 1000),
+      replicationFactor: integer(this.env, 'CASETRAIL_KAFKA_REPLICATION_FACTOR', 1, 1, 16),
     };
   }
 
@@ -84,13 +84,6 @@ export class ServiceConfig {
     const value = this.env[name] || fallback;
     if (!/^[A-Za-z0-9_-]{1,38}$/.test(value)) throw new ConfigError(name, 'must be 1–38 letters, digits, _ or -');
     return value;
-  }
-
-  private integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.env[name];
-    if (raw === undefined || raw === '') return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new ConfigError(name, `must be a whole number between ${min} and ${max}`);
-    return Number(raw);
   }
 }
 

@@ -6,11 +6,7 @@ import type { AppConfig, ServiceConfig } from '#config';
 import { HttpApiModule, createHttpApp } from '#http';
 import { ServiceHealthModule, type ReadinessCheck } from './health.js';
 import { MetricsModule } from './metrics.js';
-import { DATA_MONGO, ProductionStorageModule, VAULT_MONGO } from './production-storage.module.js';
-
-const mongoAnswers = (client: MongoClient) => async () => {
-  await client.db('admin').command({ ping: 1 });
-};
+import { DATA_MONGO, ProductionStorageModule, VAULT_MONGO, mongoAnswers } from './production-storage.module.js';
 
 /**
  * The command API: every route of the HTTP API (commands, and the reads that need the event log or sealed
@@ -30,8 +26,8 @@ export async function createCommandApi(config: AppConfig, services: ServiceConfi
       ServiceHealthModule.forRoot({
         useFactory: (events: EventStore, data: MongoClient, vault: MongoClient): ReadinessCheck[] => [
           { name: 'eventStore', probe: async () => void (await events.streamVersion('health-check')) },
-          { name: 'mongodb', probe: mongoAnswers(data) },
-          { name: 'keyVault', probe: mongoAnswers(vault) },
+          { name: 'mongodb', probe: () => mongoAnswers(data) },
+          { name: 'keyVault', probe: () => mongoAnswers(vault) },
         ],
         inject: [EventStore, DATA_MONGO, VAULT_MONGO],
       }),
@@ -55,7 +51,7 @@ export async function createQueryApi(config: AppConfig, services: ServiceConfig,
     extra: [
       ProjectionsModule.forRoot(ALL_PROJECTIONS, { live: false }),
       MetricsModule.forRoot(),
-      ServiceHealthModule.forRoot({ useFactory: (data: MongoClient): ReadinessCheck[] => [{ name: 'mongodb', probe: mongoAnswers(data) }], inject: [DATA_MONGO] }),
+      ServiceHealthModule.forRoot({ useFactory: (data: MongoClient): ReadinessCheck[] => [{ name: 'mongodb', probe: () => mongoAnswers(data) }], inject: [DATA_MONGO] }),
     ],
   });
   await app.init();

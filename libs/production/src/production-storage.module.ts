@@ -33,11 +33,16 @@ export async function openEventStore(config: EventStoreConfig): Promise<EventSto
   return store;
 }
 
+/** The server answers a ping (start-up, readiness probes). */
+export async function mongoAnswers(client: MongoClient): Promise<void> {
+  await client.db('admin').command({ ping: 1 });
+}
+
 /** Connects and checks the server answers, so a wrong URL stops the service at start with a message. */
 export async function connectMongo(url: string): Promise<MongoClient> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000, appName: 'casetrail' });
   await client.connect();
-  await client.db('admin').command({ ping: 1 });
+  await mongoAnswers(client);
   return client;
 }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Module, Optional, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { ALL_PROJECTIONS, EventStore, OrderedBusApplier, ProjectionManager, ReadModelStore, allTopics, type BusMessage, type Projection, type ProjectionTarget } from '#application';
@@ -35,6 +36,7 @@ export class ProjectorRunner implements OnApplicationBootstrap, BeforeApplicatio
   private consumer?: KafkaProjectorConsumer;
   private applier?: TimedApplier;
   private ticker?: NodeJS.Timeout;
+  private metricsAdmin?: Promise<Admin>;
   private readonly applied: Counter;
   private readonly delay: Histogram;
   readonly groupId: string;
@@ -138,8 +140,16 @@ export class ProjectorRunner implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Per partition: the newest offset minus the group's committed offset (nothing committed: from the start). */
   async consumerGroupLag(): Promise<Array<{ topic: string; partition: number; lag: number }>> {
-    const admin = createKafka(this.kafka, 'projector-metrics').admin();
-    await admin.connect();
+    // One admin connection for every scrape (kafkajs reconnects it); dropped after a failure, closed at shutdown.
+    this.metricsAdmin ??= (async () => {
+      const admin = createKafka(this.kafka, 'projector-metrics').admin();
+      await admin.connect();
+      return admin;
+    })();
+    const admin = await this.metricsAdmin.catch((error: unknown) => {
+      this.metricsAdmin = undefined;
+      throw error;
+    });
     try {
       const topics = allTopics(this.kafka.topicPrefix);
       const committed = await admin.fetchOffsets({ groupId: this.groupId, topics });
@@ -153,8 +163,10 @@ export class ProjectorRunner implements OnApplicationBootstrap, BeforeApplicatio
         }
       }
       return lags;
-    } finally {
-      await admin.disconnect();
+    } catch (error) {
+      this.metricsAdmin = undefined;
+      await admin.disconnect().catch(() => undefined);
+      throw error;
     }
   }
 
@@ -162,6 +174,9 @@ export class ProjectorRunner implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     await this.consumer?.stop();
+    const admin = this.metricsAdmin;
+    this.metricsAdmin = undefined;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
   }
 }
 

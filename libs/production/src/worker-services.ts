@@ -7,7 +7,7 @@ import type { KafkaOptions } from '#kafka';
 import { ServiceHealthModule, type ReadinessCheck } from './health.js';
 import { kafkaAnswers } from './kafka-probe.js';
 import { MetricsModule } from './metrics.js';
-import { DATA_MONGO, ProductionStorageModule } from './production-storage.module.js';
+import { DATA_MONGO, ProductionStorageModule, mongoAnswers } from './production-storage.module.js';
 import { ProjectorModule } from './projector.module.js';
 import { RelayModule } from './relay.module.js';
 import { createServiceApp } from './service-app.js';
@@ -46,7 +46,7 @@ export async function createProjector(config: AppConfig, services: ServiceConfig
     ProjectorModule.forRoot(kafka, logger),
     ServiceHealthModule.forRoot({
       useFactory: (data: MongoClient): ReadinessCheck[] => [
-        { name: 'mongodb', probe: async () => void (await data.db('admin').command({ ping: 1 })) },
+        { name: 'mongodb', probe: () => mongoAnswers(data) },
         { name: 'kafka', probe: () => kafkaAnswers(kafka) },
       ],
       inject: [DATA_MONGO],
