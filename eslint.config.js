@@ -100,4 +100,16 @@ export default tseslint.config(
       ]),
     },
   },
+  {
+    // The web app runs in a browser: reference data from the pure domain only, nothing of the server's.
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.tsx'],
+    ignores: ['apps/web/src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { regex: internal(['application', ...ADAPTER_FAMILIES, 'http', 'config', 'testing', 'production', 'standalone']), message: 'apps/web runs in the browser: it reaches the server through the HTTP API (shared/api.ts) and imports only #domain (pure reference data).' },
+        { regex: '^node:', message: 'apps/web runs in the browser: no Node modules.' },
+        { regex: '(^|/)libs/', message: 'apps/web imports the domain as #domain, never by path.' },
+      ]),
+    },
+  },
 );

@@ -24,7 +24,8 @@ const COVERAGE = { 'libs/domain': 95, 'libs/application': 85 };
 // processes started from dist/ (the services, the CLI, the crash suites), which jest's coverage cannot see yet
 // (next step: collect the children's NODE_V8_COVERAGE and merge it). Measured 2026-11-27: libs/production 49.5 %
 // lines, apps/standalone 55 %, the other apps 0 %. Remove a name from this list as soon as it is measured right.
-export const NOT_YET_HELD = new Set(['libs/production', 'apps/cli', 'apps/command-api', 'apps/projector', 'apps/query-api', 'apps/relay', 'apps/standalone']);
+// apps/web runs in Chromium: jest sees only its pure helpers (formats, catalogues); the browser tests drive the rest.
+export const NOT_YET_HELD = new Set(['apps/web', 'libs/production', 'apps/cli', 'apps/command-api', 'apps/projector', 'apps/query-api', 'apps/relay', 'apps/standalone']);
 const coverageThreshold = Object.fromEntries(
   ['libs', 'apps'].flatMap((parent) =>
     readdirSync(new URL(parent, import.meta.url), { withFileTypes: true })

@@ -56,6 +56,8 @@ export class AppConfig {
   readonly corsOrigins!: readonly string[];
   /** When set, the structured log goes to this file (created 0600, appended) instead of stdout. */
   readonly logFile?: string;
+  /** The built web app (vite's output): served at / (staff) and /report (public) when its index.html is there. */
+  readonly webDir!: string;
   readonly tokenTtlSeconds!: number;
   readonly closureApprovalRequired!: boolean;
   /** Requests per minute per client on public routes (tip intake, login). */
@@ -297,6 +299,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     })(),
     corsOrigins: corsOrigins(env, production),
     ...(env.CASETRAIL_LOG_FILE ? { logFile: resolve(env.CASETRAIL_LOG_FILE) } : {}),
+    webDir: resolve(env.CASETRAIL_WEB_DIR || 'dist/web'),
     tokenTtlSeconds: integer(env, 'CASETRAIL_TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     closureApprovalRequired: boolean(env, 'CASETRAIL_CLOSURE_APPROVAL_REQUIRED', true),
     publicRateLimitPerMinute: integer(env, 'CASETRAIL_PUBLIC_RATE_LIMIT_PER_MINUTE', 30, 1, 100000),

@@ -13,6 +13,7 @@ import { PinoNestLogger } from './core/logger.js';
 import { sendProblem } from './core/problem-details.filter.js';
 import { createValidationPipe } from './core/validation.js';
 import { registerUploads } from './uploads/multipart.js';
+import { isWebPath, registerWebApp, WEB_CSP } from './web-app.js';
 
 export interface CreateAppOptions {
   config: AppConfig;
@@ -106,6 +107,7 @@ export async function createHttpApp({ config, storage, api, logger, extra = [] }
     // Runs after helmet's hook: Swagger UI gets the policy it needs; API responses (personal data) are never cached.
     if (DOCS_PATH.test(request.url)) reply.raw.setHeader('content-security-policy', DOCS_CSP);
     else if (request.url.startsWith('/api/v1/')) void reply.header('cache-control', 'no-store');
+    else if (isWebPath(request.url)) reply.raw.setHeader('content-security-policy', WEB_CSP);
     done();
   });
   if (config.corsOrigins.length > 0) {
@@ -123,6 +125,8 @@ export async function createHttpApp({ config, storage, api, logger, extra = [] }
   }
   // multipart/form-data on the upload routes only (one file, CASETRAIL_UPLOAD_LIMIT_BYTES); elsewhere still 415.
   await registerUploads(app, config);
+  // The web app's pages (dist/web), same origin as the API, when they were built.
+  await registerWebApp(app, config.webDir, logger);
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   // SIGTERM/SIGINT only: Nest's default list includes SIGUSR2, which profilers and debuggers send.
