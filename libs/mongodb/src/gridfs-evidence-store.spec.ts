@@ -4,14 +4,13 @@ import { BSON, MongoClient, ObjectId } from 'mongodb';
 import { EvidenceErasedError, EvidenceMissingError, EvidenceUnreadableError } from '#application';
 import { MongoGridFsEvidenceStore } from './gridfs-evidence-store.js';
 import { MongoKeyVault } from './mongo-key-vault.js';
+import { mongoTestUrl } from '../../../test/support/mongo-env.js';
 
 /**
  * The FileEvidenceStore guarantees on GridFS, against a real MongoDB-wire server (FerretDB 1.24 on SQLite in
  * CI, started by infra/ferretdb/start.sh). Outside CI it is skipped only when MONGODB_URL is unset; in CI it must run.
  */
-const url = process.env.MONGODB_URL;
-if (!url && process.env.CI === 'true') throw new Error('MONGODB_URL is unset in CI: .ci/run must start infra/ferretdb/start.sh first');
-if (!url) console.warn('SKIPPED MongoGridFsEvidenceStore spec (libs/mongodb): MONGODB_URL is unset — run infra/ferretdb/start.sh and export MONGODB_URL');
+const url = mongoTestUrl('MongoGridFsEvidenceStore (encrypted, content-addressed files in GridFS)');
 
 const OWNER = 'case-0190f1f4-5c8e-7a2b-9c1d-3e4f5a6b7c8d';
 const OTHER = 'case-0190f1f4-5c8e-7a2b-9c1d-000000000000';

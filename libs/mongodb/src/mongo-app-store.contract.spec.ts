@@ -3,14 +3,13 @@ import { MongoClient, type Db } from 'mongodb';
 import { ANCHOR_FORMAT, type SignedAnchor } from '#application';
 import { appStoreContract, type AppStores } from '#testing';
 import { MongoAnchorStore, MongoIdempotencyStore, MongoReceiptIndex, MongoReporterSessionStore, MongoUserDirectory, ensureAppStoreIndexes } from './mongo-app-store.js';
+import { mongoTestUrl } from '../../../test/support/mongo-env.js';
 
 /**
  * The app-store contract against a real MongoDB-wire server (FerretDB 1.24 on SQLite in CI, started by
  * infra/ferretdb/start.sh). Outside CI it is skipped only when MONGODB_URL is unset; in CI it must run.
  */
-const url = process.env.MONGODB_URL;
-if (!url && process.env.CI === 'true') throw new Error('MONGODB_URL is unset in CI: .ci/run must start infra/ferretdb/start.sh first');
-if (!url) console.warn('SKIPPED Mongo app-store contract (libs/mongodb): MONGODB_URL is unset — run infra/ferretdb/start.sh and export MONGODB_URL');
+const url = mongoTestUrl('Mongo app stores on a MongoDB-wire server');
 
 const run = randomBytes(4).toString('hex');
 let databases = 0;

@@ -3,11 +3,10 @@ import { MongoClient } from 'mongodb';
 import { ERASED, KeyShreddedError, PersonalDataSealer, isSealed } from '#application';
 import type { PersonalDataMap } from '#domain';
 import { MongoKeyVault } from './mongo-key-vault.js';
+import { mongoTestUrl } from '../../../test/support/mongo-env.js';
 
 /** The SqliteKeyVault behaviour on a MongoDB-wire server; skipped outside CI only when MONGODB_URL is unset. */
-const url = process.env.MONGODB_URL;
-if (!url && process.env.CI === 'true') throw new Error('MONGODB_URL is unset in CI: .ci/run must start infra/ferretdb/start.sh first');
-if (!url) console.warn('SKIPPED MongoKeyVault spec (libs/mongodb): MONGODB_URL is unset — run infra/ferretdb/start.sh and export MONGODB_URL');
+const url = mongoTestUrl('MongoDB key vault and personal-data sealing');
 
 const MAP: PersonalDataMap = {
   ReporterIdentityProvided: [{ path: 'identity', subject: { field: 'subjectRef' } }],

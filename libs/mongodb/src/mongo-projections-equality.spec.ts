@@ -7,6 +7,7 @@ import { ALL_PROJECTIONS, OrderedBusApplier, ProjectionManager, type BusMessage,
 import { SqliteEventStore, SqliteReadModelStore } from '#sqlite';
 import { generateStore } from '../../../test/support/generate-store.js';
 import { MongoReadModelStore } from './mongo-read-model-store.js';
+import { mongoTestUrl } from '../../../test/support/mongo-env.js';
 
 /**
  * Every projection of ALL_PROJECTIONS built into MongoDB from a generated event log (through the domain,
@@ -15,9 +16,7 @@ import { MongoReadModelStore } from './mongo-read-model-store.js';
  * messages (OrderedBusApplier, compare-and-set commits, small batches). Outside CI it is skipped only when
  * MONGODB_URL is unset; in CI it must run.
  */
-const url = process.env.MONGODB_URL;
-if (!url && process.env.CI === 'true') throw new Error('MONGODB_URL is unset in CI: .ci/run must start infra/ferretdb/start.sh first');
-if (!url) console.warn('SKIPPED Mongo projections equality (libs/mongodb): MONGODB_URL is unset — run infra/ferretdb/start.sh and export MONGODB_URL');
+const url = mongoTestUrl('ALL_PROJECTIONS on MongoDB equal the SQLite read models');
 
 const EVENTS = 2_000;
 

@@ -2,14 +2,13 @@ import { MongoClient, type Collection } from 'mongodb';
 import { CheckpointConflictError } from '#application';
 import { readModelStoreContract } from '#testing';
 import { MongoReadModelStore } from './mongo-read-model-store.js';
+import { mongoTestUrl } from '../../../test/support/mongo-env.js';
 
 /**
  * The read-model contract against a real MongoDB-wire server (FerretDB 1.24 on SQLite in CI, started by
  * infra/ferretdb/start.sh). Outside CI it is skipped only when MONGODB_URL is unset; in CI it must run.
  */
-const url = process.env.MONGODB_URL;
-if (!url && process.env.CI === 'true') throw new Error('MONGODB_URL is unset in CI: .ci/run must start infra/ferretdb/start.sh first');
-if (!url) console.warn('SKIPPED MongoReadModelStore contract (libs/mongodb): MONGODB_URL is unset — run infra/ferretdb/start.sh and export MONGODB_URL');
+const url = mongoTestUrl('MongoReadModelStore on a MongoDB-wire server');
 
 const pos = (n: number): string => String(n).padStart(16, '0');
 let databases = 0;
