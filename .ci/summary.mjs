@@ -21,6 +21,10 @@ stages.forEach(([name, start], i) => {
   out.push(`  ${status.padEnd(6)} ${seconds(end - Number(start)).padStart(7)}  ${name}`);
 });
 
+// The dependency audit may not have run at all (the registry refused it): say so beside the stages.
+const audit = read('audit.log')?.split('\n').find((line) => line.startsWith('dependency audit'));
+if (audit) out.push('', audit);
+
 let passed = 0;
 let failed = 0;
 const jest = read('jest.json');
