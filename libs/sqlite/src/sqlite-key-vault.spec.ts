@@ -90,6 +90,18 @@ describe('SQLite key vault and personal-data sealing', () => {
     expect(await sealer.open(MAP, 'event-1', 'Unmapped', sealed.data)).toBe(sealed.data);
   });
 
+  it('opens every sealed field that shares a parent object with another (custody.holder beside custody.location)', async () => {
+    // Regression: open() copied the parent object once per field, so the first field's key lookup wrote its
+    // plain text into a copy the second field had already replaced: custody.holder came back still sealed.
+    const sealer = new PersonalDataSealer(vault);
+    const map: PersonalDataMap = { EvidenceLogged: [{ path: 'custody.holder', subject: 'stream' }, { path: 'custody.location', subject: 'stream' }] };
+    const data = { evidenceId: 'e-1', custody: { custodyNo: 1, holder: 'ร.ต.อ. สมศักดิ์', location: 'ตู้เก็บหลักฐาน 3' } };
+    const sealed = await sealer.seal(map, 'case-1', 'event-9', 'EvidenceLogged', data);
+    const custody = sealed.data.custody as Record<string, unknown>;
+    expect([isSealed(custody.holder), isSealed(custody.location), custody.custodyNo]).toEqual([true, true, 1]);
+    expect(await sealer.open(map, 'event-9', 'EvidenceLogged', sealed.data)).toEqual(data);
+  });
+
   it('seals a subject field under that subject and refuses an event without its subject', async () => {
     const sealer = new PersonalDataSealer(vault);
     const sealed = await sealer.seal(MAP, 'tip-1', 'e', 'ReporterIdentityProvided', { subjectRef: 'person-1', identity: { fullName: 'Somchai' } });

@@ -132,6 +132,10 @@ export class PersonalDataSealer {
     const fields = map[type];
     if (!fields || fields.length === 0) return data;
     const copy = { ...data };
+    // Copy every object on the fields' paths first, then open into the final copies: copying per field while the
+    // key lookups are still running would let a later field replace a parent (custody) that an earlier field's
+    // lookup (custody.holder) is about to write into, and that field would stay sealed.
+    for (const field of fields) visitPath(copy, field.path, () => undefined, true);
     const pending: Array<Promise<void>> = [];
     for (const field of fields) {
       visitPath(
@@ -146,7 +150,6 @@ export class PersonalDataSealer {
             }),
           );
         },
-        true,
       );
     }
     await Promise.all(pending);
