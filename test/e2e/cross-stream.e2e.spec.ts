@@ -22,8 +22,12 @@ describe('commands across two streams: escalations and merges', () => {
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect((await t.request('POST', `/api/v1/consultations/${id}/schedule`, { token: clinic, body: { scheduledFor: ago(120), location: 'ศาลากลางจังหวัดมุกดาหาร', advisorUserIds: [me] } })).status).toBe(200);
-    expect((await t.request('POST', `/api/v1/consultations/${id}/record-held`, { token: clinic, body: { heldAt: ago(60), durationMin: 30, advisorUserIds: [me] } })).status).toBe(200);
-    const escalated = await t.request('POST', `/api/v1/consultations/${id}/escalate`, { token: clinic, body: { reason: 'the requester describes a bribe', narrative: 'ผู้ขอคำปรึกษาเล่าว่ามีการเรียกรับเงิน' } });
+    const held = await t.request('POST', `/api/v1/consultations/${id}/record-held`, { token: clinic, body: { heldAt: ago(60), durationMin: 30, advisorUserIds: [me] } });
+    expect(held.status).toBe(200);
+    // If-Match names the consultation's version, never the new tip's (regression: the tip was opened with it → 409).
+    const stale = await t.request('POST', `/api/v1/consultations/${id}/escalate`, { token: clinic, headers: { 'if-match': `"${held.body.version - 1}"` }, body: { reason: 'r', narrative: 'n' } });
+    expect([stale.status, stale.body.code]).toEqual([409, 'STREAM.VERSION_CONFLICT']);
+    const escalated = await t.request('POST', `/api/v1/consultations/${id}/escalate`, { token: clinic, headers: { 'if-match': `"${held.body.version}"` }, body: { reason: 'the requester describes a bribe', narrative: 'ผู้ขอคำปรึกษาเล่าว่ามีการเรียกรับเงิน' } });
     expect(escalated.status).toBe(200);
     expect(escalated.body.openedNo).toMatch(/^T-PACC4-/);
     expect(await types(`tip-${escalated.body.openedId}`)).toEqual(['TipReceived']);
@@ -52,7 +56,7 @@ describe('commands across two streams: escalations and merges', () => {
     const id = planned.body.id;
     const conducted = await t.request('POST', `/api/v1/visits/${id}/record-conducted`, { token: investigator, body: { conductedAt: ago(30), teamUserIds: [me], checklistResults: [{ itemCode: 'P-01', result: 'issue' }] } });
     expect(conducted.status).toBe(200);
-    const escalated = await t.request('POST', `/api/v1/visits/${id}/escalate`, { token: investigator });
+    const escalated = await t.request('POST', `/api/v1/visits/${id}/escalate`, { token: investigator, headers: { 'if-match': `"${conducted.body.version}"` } });
     expect(escalated.status).toBe(200);
     expect(escalated.body.openedNo).toMatch(/^PACC4-\d{4}-\d{6}$/);
     const opened = (await t.request('GET', `/api/v1/streams/case-${escalated.body.openedId}/events`, { token: auditor })).body.events[0];

@@ -81,7 +81,7 @@ export function commandController(collection: CommandCollection): Type<unknown> 
       const id = this.dispatcher.newId();
       const at = this.dispatcher.at(request);
       const data = create.toData({ ...body }, { id, at, newId: () => this.dispatcher.newId(), request });
-      const result = await this.dispatcher.send(collection.aggregate, id, create.command, data, request, reply, { retryOnConflict: false, at });
+      const result = await this.dispatcher.send(collection.aggregate, id, create.command, data, request, reply, { retryOnConflict: false, at, useIfMatch: false });
       void reply.header('location', `/api/v1/${collection.path}/${id}`);
       return result;
     };

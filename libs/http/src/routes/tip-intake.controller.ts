@@ -51,14 +51,14 @@ export class TipIntake {
     const receipt = this.receipts.generate();
     // The index entry goes first: if the process dies after it, it points at nothing, which is harmless.
     await this.receiptIndex.put(this.receipts.lookup(receipt), tipId);
-    const received = await this.dispatcher.send(tipDefinition, tipId, 'ReceiveTip', receiveTip(tipNo, await this.receipts.hash(receipt)), request, reply, { retryOnConflict: false, at });
+    const received = await this.dispatcher.send(tipDefinition, tipId, 'ReceiveTip', receiveTip(tipNo, await this.receipts.hash(receipt)), request, reply, { retryOnConflict: false, at, useIfMatch: false });
     let version = received.version;
     if (channel === 'web') {
-      version = (await this.dispatcher.send(tipDefinition, tipId, 'AcknowledgeTip', { method: 'on_screen_receipt' }, request, reply, { at, actor: { kind: 'system' } })).version;
+      version = (await this.dispatcher.send(tipDefinition, tipId, 'AcknowledgeTip', { method: 'on_screen_receipt' }, request, reply, { at, actor: { kind: 'system' }, useIfMatch: false })).version;
     }
     if (identity) {
       const subjectRef = randomUUID();
-      version = (await this.dispatcher.send(tipDefinition, tipId, 'ProvideReporterIdentity', { subjectRef, identity: { ...identity }, contactConsent: contactConsent ?? false }, request, reply, { at })).version;
+      version = (await this.dispatcher.send(tipDefinition, tipId, 'ProvideReporterIdentity', { subjectRef, identity: { ...identity }, contactConsent: contactConsent ?? false }, request, reply, { at, useIfMatch: false })).version;
     }
     return { tipId, tipNo, receipt: this.receipts.format(receipt), streamId: received.streamId, version };
   }
