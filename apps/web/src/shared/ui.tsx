@@ -33,7 +33,9 @@ export function ErrorMessage({ error }: { error: unknown }) {
     : api.status === 401 ? 'error.unauthorized'
     : api.status === 403 ? 'error.forbidden'
     : api.status === 404 ? 'error.notFound'
-    : api.status === 409 ? 'error.conflict'
+    : api.status === 409 && api.code === 'STREAM.VERSION_CONFLICT' ? 'error.conflict'
+    : api.status === 409 && api.code === 'REQUEST.IN_PROGRESS' ? 'error.inProgress'
+    : api.status === 409 ? 'error.rule'
     : api.status === 429 ? 'error.tooMany'
     : api.status >= 500 ? 'error.server'
     : 'error.title';

@@ -1,0 +1,97 @@
+import { useCallback, useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, newIdempotencyKey, type CommandResult } from '../../shared/api.js';
+import { useUser } from '../../staff/auth.js';
+import type { CaseContent, CaseDetail } from './types.js';
+
+export const caseKeys = {
+  all: ['cases'] as const,
+  list: ['cases', 'list'] as const,
+  detail: (id: string) => ['cases', 'detail', id] as const,
+  content: (id: string) => ['cases', 'content', id] as const,
+};
+
+export function useCaseDetail(id: string) {
+  return useQuery({ queryKey: caseKeys.detail(id), queryFn: ({ signal }) => api<CaseDetail>(`/cases/${id}`, { signal }) });
+}
+
+/** The sealed content: fetched only once the user asked for it (every fetch is written to the access log). */
+export function useCaseContent(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: caseKeys.content(id),
+    queryFn: ({ signal }) => api<CaseContent>(`/cases/${id}/content`, { signal }),
+    enabled,
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+    retry: false,
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Read models follow the log within moments: re-read the case until it shows `version` (or give up after ~5 s). */
+export async function waitForCaseVersion(client: QueryClient, id: string, version: number): Promise<void> {
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const detail = await client.fetchQuery({ queryKey: caseKeys.detail(id), queryFn: () => api<CaseDetail>(`/cases/${id}`), staleTime: 0 });
+    if (detail.version >= version) break;
+    await sleep(300);
+  }
+  await client.invalidateQueries({ queryKey: caseKeys.list });
+  // The sealed content is re-read only if the user had it open (it reads the log itself: no lag).
+  if (client.getQueryData(caseKeys.content(id))) await client.invalidateQueries({ queryKey: caseKeys.content(id) });
+}
+
+/** Labels of user ids: "You" for the signed-in user, a short id otherwise (the API offers no staff directory to other roles than admin). */
+export function useUserLabel(): (id: string | null | undefined) => string {
+  const { t } = useTranslation('cases');
+  const me = useUser();
+  return useCallback((id) => (!id ? t('common:state.none') : id === me.userId ? t('case.you') : t('case.userId', { id: id.slice(0, 8) })), [me.userId, t]);
+}
+
+export interface CommandInput {
+  /** the route under /cases/{id}/ (e.g. `record-step`), or a full path from the API base */
+  path: string;
+  body?: unknown;
+  form?: FormData;
+  /** send If-Match (false for requests that are not about the case stream's version) */
+  ifMatch?: boolean;
+}
+
+/**
+ * Sends one command about a case: If-Match with the version on screen, one Idempotency-Key per submit (kept for
+ * a retry after a network failure, renewed once the server answered), then waits for the read model to catch up.
+ */
+export function useCaseCommand<T extends CommandResult = CommandResult>(caseId: string, version: number, onDone?: (result: T) => void) {
+  const client = useQueryClient();
+  const key = useRef(newIdempotencyKey());
+  const [settling, setSettling] = useState(false);
+  const mutation = useMutation({
+    mutationFn: (input: CommandInput) =>
+      api<T>(input.path.startsWith('/') ? input.path : `/cases/${caseId}/${input.path}`, {
+        method: 'POST',
+        body: input.form ? undefined : (input.body ?? {}),
+        form: input.form,
+        ifMatch: input.ifMatch === false ? undefined : version,
+        idempotencyKey: key.current,
+      }),
+    onSuccess: async (result, input) => {
+      key.current = newIdempotencyKey();
+      setSettling(true);
+      try {
+        // A command on another stream (an identity request) does not move the case: refresh without waiting.
+        if (input.ifMatch === false) await client.invalidateQueries({ queryKey: caseKeys.detail(caseId) });
+        else await waitForCaseVersion(client, caseId, result.version);
+      } finally {
+        setSettling(false);
+      }
+      onDone?.(result);
+    },
+    onError: (error) => {
+      if (!(error instanceof ApiError && error.status === 0)) key.current = newIdempotencyKey();
+      // Someone else moved the case on: show its current state, so the next submit is made on it.
+      if (error instanceof ApiError && error.status === 409) void client.invalidateQueries({ queryKey: caseKeys.detail(caseId) });
+    },
+  });
+  return { ...mutation, busy: mutation.isPending || settling };
+}
