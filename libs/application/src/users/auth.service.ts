@@ -28,9 +28,21 @@ export class AccountDisabledError extends InvalidCredentialsError {
 
 export class TooManyLoginAttemptsError extends Error {
   readonly code = 'AUTH.TOO_MANY_ATTEMPTS';
-  constructor(readonly retryAfterSeconds: number) {
-    super('too many failed logins; try again later');
+  constructor(readonly retryAfterSeconds: number, message = 'too many failed logins; try again later') {
+    super(message);
     this.name = 'TooManyLoginAttemptsError';
+  }
+}
+
+/**
+ * The current password sent to change a password is wrong. The caller is signed in (their token is good), so
+ * this is a mistake in a form field, not a failed authentication: answered 400 naming `currentPassword`.
+ */
+export class WrongCurrentPasswordError extends Error {
+  readonly code = 'AUTH.WRONG_CURRENT_PASSWORD';
+  constructor() {
+    super('this is not your current password');
+    this.name = 'WrongCurrentPasswordError';
   }
 }
 
@@ -122,9 +134,24 @@ export class AuthService {
     await this.users.revokeToken(tokenDigest(token));
   }
 
+  /**
+   * Wrong current passwords are counted per user like failed logins (a stolen token must not become a
+   * password oracle): past five in fifteen minutes the change is refused before the password is checked.
+   * The count is its own, so a user who mistypes here is not locked out of logging in.
+   */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.byId(userId);
-    if (!user || !(await argon2Verify(user.passwordHash, currentPassword))) throw new InvalidCredentialsError();
+    if (!user) throw new InvalidCredentialsError();
+    const key = `p:${userId}`;
+    const now = this.now().getTime();
+    const recent = (this.failures.get(key) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
+    this.failures.set(key, recent);
+    if (recent.length >= MAX_FAILURES) throw new TooManyLoginAttemptsError(Math.ceil((recent[0]! + FAILURE_WINDOW_MS - now) / 1000), 'too many wrong current passwords; try again later');
+    if (!(await argon2Verify(user.passwordHash, currentPassword))) {
+      recent.push(now);
+      throw new WrongCurrentPasswordError();
+    }
+    this.failures.delete(key);
     const hash = await argon2Hash(newPassword);
     // Revoked before and after: a crash between the two writes never leaves the old tokens working beside the
     // new password, and a token issued meanwhile (a login with the old password) goes too.

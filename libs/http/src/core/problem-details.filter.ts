@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { DuplicateEventIdError, InvalidCredentialsError, KeyShreddedError, TooManyLoginAttemptsError, UsernameTakenError, WrongExpectedVersionError } from '#application';
+import { DuplicateEventIdError, InvalidCredentialsError, KeyShreddedError, TooManyLoginAttemptsError, UsernameTakenError, WrongCurrentPasswordError, WrongExpectedVersionError } from '#application';
 import { ForbiddenTransitionError, InvalidCommandError, RuleViolationError, StreamAlreadyExistsError, StreamNotFoundError, type DomainError } from '#domain';
 import { logSecurityEvent } from './logger.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem, type ProblemDetails } from './problem.js';
@@ -53,6 +53,9 @@ export function toProblem(error: unknown): { problem: ProblemDetails; headers: R
   }
   if (error instanceof UsernameTakenError) return { problem: problem(409, error.code, error.message), headers: {} };
   if (error instanceof InvalidCredentialsError) return { problem: problem(401, error.code, error.message), headers: { 'www-authenticate': 'Bearer' } };
+  if (error instanceof WrongCurrentPasswordError) {
+    return { problem: problem(400, error.code, error.message, { errors: [{ field: 'currentPassword', rule: 'currentPassword', message: error.message }] }), headers: {} };
+  }
   if (error instanceof TooManyLoginAttemptsError) return { problem: problem(429, error.code, error.message), headers: { 'retry-after': String(error.retryAfterSeconds) } };
   if (error instanceof HttpException) {
     const wrapped = fastifyProblem(error.cause as { statusCode?: number; code?: string } | undefined);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsNotEmpty, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { ROLES } from '#application';
+import { CLEARANCES, ROLES } from '#application';
 import { IsOmittable } from './fields.js';
 
 export class LoginRequest {
@@ -16,6 +16,22 @@ export class UserView {
   @ApiProperty() officeCode!: string;
   @ApiPropertyOptional() unitCode?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'set while the account is disabled' }) disabledAt?: string;
+  @ApiProperty({ enum: CLEARANCES, isArray: true, description: 'permissions beyond the roles granted by an admin (POST /users/{id}/clearances); empty by default' }) clearances!: string[];
+}
+
+/** Roles whose users the staff directory lists and whose staff may read it (analysts work on aggregates only). */
+export const DIRECTORY_ROLES = ['supervisor', 'investigator', 'intake_officer', 'clinic_staff', 'custodian', 'auditor', 'admin'] as const;
+
+export class StaffDirectoryQuery {
+  @ApiPropertyOptional({ enum: ROLES, description: 'only users holding this role' }) @IsOmittable() @IsIn([...ROLES]) role?: string;
+}
+
+/** A colleague as other staff see them: no username (a login name), no tokens, no clearances, no disabled accounts. */
+export class StaffDirectoryEntry {
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles!: string[];
+  @ApiPropertyOptional({ example: 'PACC4-INV1' }) unitCode?: string;
 }
 
 export class LoginResponse {

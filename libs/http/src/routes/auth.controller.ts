@@ -1,15 +1,15 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { PublicRateLimitGuard } from '../core/rate-limit.guard.js';
-import { AuthService, UserDirectory, type UserRecord } from '#application';
+import { AuthService, TooManyLoginAttemptsError, UserDirectory, WrongCurrentPasswordError, type UserRecord } from '#application';
 import { AppConfig } from '#config';
 import type { Role } from '#domain';
 import { Public, Roles, type AuthedRequest } from '../core/auth.js';
 import { ApiProblems, uuidPipe } from '../core/command-routes.js';
 import { logSecurityEvent } from '../core/logger.js';
 import { ProblemError, problem } from '../core/problem.js';
-import { ChangePasswordRequest, CreateUserRequest, LoginRequest, LoginResponse, UserView } from '../dto/auth.dto.js';
+import { ChangePasswordRequest, CreateUserRequest, DIRECTORY_ROLES, LoginRequest, LoginResponse, StaffDirectoryEntry, StaffDirectoryQuery, UserView } from '../dto/auth.dto.js';
 
 export function userView(user: UserRecord): UserView {
   return {
@@ -20,7 +20,13 @@ export function userView(user: UserRecord): UserView {
     officeCode: user.officeCode,
     ...(user.unitCode ? { unitCode: user.unitCode } : {}),
     ...(user.disabledAt ? { disabledAt: user.disabledAt } : {}),
+    clearances: [...(user.clearances ?? [])].sort(),
   };
+}
+
+/** What other staff see of a colleague (GET /users/directory). */
+export function directoryEntry(user: UserRecord): StaffDirectoryEntry {
+  return { userId: user.userId, displayName: user.displayName, roles: user.roles, ...(user.unitCode ? { unitCode: user.unitCode } : {}) };
 }
 
 /** Keys the digests of unknown usernames: they correlate within this process's lifetime and cannot be guessed offline. */
@@ -79,16 +85,33 @@ export class AuthController {
     logSecurityEvent(request, { event: 'token_revoked', outcome: 'success', userId: request.principal!.userId, reason: 'logout' });
   }
 
-  /** Revokes every token of the user, this one included. */
+  /**
+   * Revokes every token of the user, this one included. A wrong current password is a 400 naming
+   * `currentPassword` (the token is good: a 401 would end the caller's session); wrong current passwords
+   * are logged and, past five in fifteen minutes, refused with 429 before the password is checked.
+   */
   @Post('change-password')
   @HttpCode(204)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change your password (revokes all your tokens)', operationId: 'auth.changePassword' })
+  @ApiOperation({
+    summary: 'Change your password (revokes all your tokens)',
+    description: 'A wrong current password answers 400 with a field error on currentPassword (code AUTH.WRONG_CURRENT_PASSWORD); after five wrong ones within fifteen minutes, 429 until the window passes.',
+    operationId: 'auth.changePassword',
+  })
   @ApiBody({ type: ChangePasswordRequest })
   @ApiResponse({ status: 204, description: 'changed' })
-  @ApiProblems(400, 401, 413, 415)
+  @ApiProblems(400, 401, 413, 415, 429)
   async changePassword(@Body() body: ChangePasswordRequest, @Req() request: AuthedRequest): Promise<void> {
-    await this.auth.changePassword(request.principal!.userId, body.currentPassword, body.newPassword);
+    const userId = request.principal!.userId;
+    try {
+      await this.auth.changePassword(userId, body.currentPassword, body.newPassword);
+    } catch (error) {
+      if (error instanceof WrongCurrentPasswordError || error instanceof TooManyLoginAttemptsError) {
+        const limited = error instanceof TooManyLoginAttemptsError;
+        logSecurityEvent(request, { event: limited ? 'rate_limited' : 'authn_failure', outcome: 'failure', reason: error.code, status: limited ? 429 : 400, userId, details: { authMethod: 'password', purpose: 'change_password' } });
+      }
+      throw error;
+    }
     logSecurityEvent(request, { event: 'password_changed', outcome: 'success', userId: request.principal!.userId });
     logSecurityEvent(request, { event: 'tokens_revoked', outcome: 'success', userId: request.principal!.userId, targetUserId: request.principal!.userId, reason: 'password_changed' });
   }
@@ -125,6 +148,27 @@ export class UsersController {
     const user = await this.auth.createUser({ ...body, roles: body.roles as Role[], officeCode: body.officeCode ?? this.config.officeCode });
     logSecurityEvent(request, { event: 'user_created', outcome: 'success', userId: request.principal!.userId, role: request.actingRole, targetUserId: user.userId, details: { targetRoles: user.roles } });
     return userView(user);
+  }
+
+  /**
+   * Colleagues for pickers and labels (assign an investigator, show who did what): the enabled accounts of
+   * the caller's office, by display name. No usernames (login names), tokens, clearances or disabled accounts.
+   */
+  @Get('directory')
+  @Roles(...DIRECTORY_ROLES)
+  @ApiOperation({
+    summary: 'Staff directory of your office (id, display name, roles, unit)',
+    description: `The enabled staff accounts of the caller's office, sorted by display name; \`role\` keeps those holding that role. Roles: ${DIRECTORY_ROLES.join(', ')}.`,
+    operationId: 'users.directory',
+  })
+  @ApiOkResponse({ type: [StaffDirectoryEntry] })
+  @ApiProblems(400, 401, 403)
+  async directory(@Query() q: StaffDirectoryQuery, @Req() request: AuthedRequest): Promise<StaffDirectoryEntry[]> {
+    const officeCode = request.principal!.officeCode;
+    return (await this.users.list())
+      .filter((user) => user.officeCode === officeCode && !user.disabledAt && (q.role === undefined || user.roles.includes(q.role as Role)))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'th') || a.userId.localeCompare(b.userId))
+      .map(directoryEntry);
   }
 
   @Get()

@@ -11,7 +11,7 @@ export const messages = {
       allStates: 'ทุกสถานะ',
       you: 'บัญชีของคุณ',
       count: 'แสดง {{shown}} จาก {{total}} บัญชี',
-      clearanceNote: 'สิทธิ์เปิดดูเนื้อหาที่ปิดผนึกให้ได้เฉพาะผู้ตรวจสอบ และต้องให้โดยผู้ดูแลระบบคนอื่นเท่านั้น ระบบยังไม่แสดงสิทธิ์ที่มีอยู่เดิม หน้านี้จึงแสดงเฉพาะผลของการให้หรือถอนสิทธิ์ที่ทำจากหน้านี้',
+      clearanceNote: 'สิทธิ์เปิดดูเนื้อหาที่ปิดผนึกให้ได้เฉพาะแก่ผู้ตรวจสอบ และต้องให้โดยผู้ดูแลระบบรายอื่น ไม่มีผู้ใดให้สิทธิ์นี้แก่ตนเองได้',
     },
     fields: {
       username: 'ชื่อผู้ใช้',
@@ -89,7 +89,7 @@ export const messages = {
       allStates: 'All states',
       you: 'you',
       count: 'Showing {{shown}} of {{total}} accounts',
-      clearanceNote: 'The sealed-content clearance is for auditors only, and is granted by another administrator. The API does not list existing clearances, so this page shows only what was granted or withdrawn here.',
+      clearanceNote: 'The sealed-content clearance is for auditors only, and is granted by another administrator; nobody can grant it to themselves.',
     },
     fields: {
       username: 'Username',

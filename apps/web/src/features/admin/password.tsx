@@ -6,9 +6,9 @@ import { ErrorMessage, Page, TextField } from '../../shared/ui.js';
 import { useAuth, useUser } from '../../staff/auth.js';
 
 /**
- * Changes the signed-in user's own password (POST /auth/change-password). The API answers a wrong current
- * password with 401, which would end the session; so the current password is first checked by a login of its
- * own, and the change is sent with that token. Every token of the user is revoked afterwards: they sign in again.
+ * Changes the signed-in user's own password (POST /auth/change-password). A wrong current password comes back
+ * as a 400 naming `currentPassword` (the session stays); it is shown under that field in the reader's language.
+ * Every token of the user is revoked afterwards: they sign in again.
  */
 export function ChangePassword() {
   const { t } = useTranslation('admin');
@@ -20,14 +20,14 @@ export function ChangePassword() {
   const [local, setLocal] = useState<ApiError | undefined>(undefined);
   const change = useMutation({
     mutationFn: async () => {
-      let token: string;
       try {
-        token = (await api<{ token: string }>('/auth/login', { body: { username: me.username, password: current }, token: null })).token;
+        await api('/auth/change-password', { body: { currentPassword: current, newPassword: next } });
       } catch (error) {
-        if (error instanceof ApiError && error.status === 401) throw new ApiError(400, 'CLIENT.INVALID', 'invalid', [{ field: 'currentPassword', rule: 'credentials', message: t('validation.current') }]);
+        if (error instanceof ApiError && error.code === 'AUTH.WRONG_CURRENT_PASSWORD') {
+          throw new ApiError(400, error.code, error.message, [{ field: 'currentPassword', rule: 'currentPassword', message: t('validation.current') }]);
+        }
         throw error;
       }
-      await api('/auth/change-password', { body: { currentPassword: current, newPassword: next }, token });
     },
     onSuccess: () => {
       setCurrent('');

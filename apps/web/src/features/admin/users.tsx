@@ -14,6 +14,8 @@ export interface UserView {
   officeCode: string;
   unitCode?: string;
   disabledAt?: string;
+  /** Permissions beyond the roles (today only `audit_content`, for auditors). */
+  clearances: string[];
 }
 
 /** The roles the API knows (UserView.roles enum), in the order the office lists them. */
@@ -29,8 +31,6 @@ export function UserList() {
   const me = useUser();
   const client = useQueryClient();
   const users = useQuery({ queryKey: ['admin', 'users'], queryFn: ({ signal }) => api<UserView[]>('/users', { signal }) });
-  // The user list does not say which clearances a user holds; what this page granted or withdrew is remembered here.
-  const [clearances, setClearances] = useState<Record<string, boolean>>({});
   const [outcome, setOutcome] = useState('');
   const [search, setSearch] = useState('');
   const [role, setRole] = useState('');
@@ -38,8 +38,7 @@ export function UserList() {
   const action = useMutation({
     mutationFn: async ({ user, kind }: { user: UserView; kind: Action }) => {
       if (kind === 'grant' || kind === 'withdraw') {
-        const answer = await api<{ userId: string; clearances: string[] }>(`/users/${user.userId}/clearances`, { body: { clearance: AUDIT_CONTENT, granted: kind === 'grant' } });
-        setClearances((current) => ({ ...current, [user.userId]: answer.clearances.includes(AUDIT_CONTENT) }));
+        await api<{ userId: string; clearances: string[] }>(`/users/${user.userId}/clearances`, { body: { clearance: AUDIT_CONTENT, granted: kind === 'grant' } });
       } else {
         await api(`/users/${user.userId}/${kind === 'revoke' ? 'revoke-tokens' : kind}`, { method: 'POST' });
       }
@@ -111,7 +110,7 @@ export function UserList() {
               {shown.map((user) => {
                 const self = user.userId === me.userId;
                 const auditor = user.roles.includes('auditor');
-                const cleared = clearances[user.userId];
+                const cleared = (user.clearances ?? []).includes(AUDIT_CONTENT);
                 return (
                   <tr key={user.userId}>
                     <td>
@@ -125,7 +124,7 @@ export function UserList() {
                       {user.unitCode ? ` / ${user.unitCode}` : ''}
                     </td>
                     <td>{user.disabledAt ? <span className="badge badge-danger">{t('state.disabledSince', { date: dateTime(user.disabledAt) })}</span> : <span className="badge badge-ok">{t('state.active')}</span>}</td>
-                    <td>{!auditor ? t('clearance.notApplicable') : cleared === undefined ? t('clearance.unknown') : cleared ? t('clearance.granted') : t('clearance.none')}</td>
+                    <td>{!auditor && !cleared ? t('clearance.notApplicable') : cleared ? t('clearance.granted') : t('clearance.none')}</td>
                     <td>
                       <div className="admin-actions">
                         {self ? null : user.disabledAt ? (
@@ -142,12 +141,12 @@ export function UserList() {
                         </button>
                         {auditor && !self ? (
                           <>
-                            {cleared !== true ? (
+                            {!cleared ? (
                               <button type="button" className="secondary" disabled={action.isPending} onClick={() => action.mutate({ user, kind: 'grant' })}>
                                 {busy(user, 'grant') ? t('common:state.saving') : <>{t('action.grant')}<span className="admin-sr"> {user.username}</span></>}
                               </button>
                             ) : null}
-                            {cleared !== false ? (
+                            {cleared ? (
                               <button type="button" className="secondary" disabled={action.isPending} onClick={() => action.mutate({ user, kind: 'withdraw' })}>
                                 {busy(user, 'withdraw') ? t('common:state.saving') : <>{t('action.withdraw')}<span className="admin-sr"> {user.username}</span></>}
                               </button>

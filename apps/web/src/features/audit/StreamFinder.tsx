@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, query } from '../../shared/api.js';
 import { Empty, ErrorMessage, Loading, Page, SelectField, TextField, useFormat } from '../../shared/ui.js';
@@ -25,6 +25,72 @@ interface TipRow {
 
 type Kind = 'case' | 'tip';
 
+/** Reference numbers as the API takes them (exact match): PACC4-2568-000011, T-PACC4-2568-000042. */
+const CASE_NO = /^[A-Z0-9]{2,12}-[1-9]\d{3}-\d{6}$/;
+const TIP_NO = /^T-[A-Z0-9]{2,12}-[1-9]\d{3}-\d{6}$/;
+
+/** The stream of a case or tip number (GET /cases?caseNo=, /tips?tipNo=); undefined when the auditor finds none. */
+async function streamOfNumber(number: string): Promise<string | undefined> {
+  if (TIP_NO.test(number)) {
+    const page = await api<ListPage<TipRow>>(`/tips${query({ tipNo: number, limit: 1 })}`, AS_AUDITOR);
+    return page.items[0] ? `tip-${page.items[0].id}` : undefined;
+  }
+  const page = await api<ListPage<CaseRow>>(`/cases${query({ caseNo: number, limit: 1 })}`, AS_AUDITOR);
+  return page.items[0] ? `case-${page.items[0].id}` : undefined;
+}
+
+/** Opens the stream of a case or tip number typed in (numbers are not personal data: they may go in the URL). */
+function NumberFinder() {
+  const { t } = useTranslation('audit');
+  const navigate = useNavigate();
+  const [number, setNumber] = useState('');
+  const [local, setLocal] = useState<ApiError | undefined>();
+  const fieldError = (message: string) => new ApiError(400, 'FORM.INVALID', message, [{ field: 'number', rule: 'form', message }]);
+  const lookup = useMutation({
+    mutationFn: streamOfNumber,
+    onSuccess: (streamId) => {
+      if (streamId) navigate(`/audit/streams/${encodeURIComponent(streamId)}`);
+      else setLocal(fieldError(t('finder.notFound')));
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const value = number.trim().toUpperCase();
+    const problem = !value ? t('finder.numberRequired') : !CASE_NO.test(value) && !TIP_NO.test(value) ? t('finder.numberInvalid') : undefined;
+    setLocal(problem ? fieldError(problem) : undefined);
+    if (problem || lookup.isPending) return;
+    lookup.mutate(value);
+  };
+  const error = local ?? lookup.error ?? undefined;
+  return (
+    <section className="card" aria-labelledby="finder-by-number">
+      <h2 id="finder-by-number">{t('finder.byNumber')}</h2>
+      <form onSubmit={submit} noValidate>
+        <ErrorMessage error={error} />
+        <div className="row">
+          <TextField
+            label={t('finder.number')}
+            name="number"
+            value={number}
+            onChange={(event) => setNumber(event.target.value)}
+            error={error}
+            hint={t('finder.numberHint')}
+            required
+            autoComplete="off"
+            spellCheck={false}
+            size={28}
+          />
+          <div className="field">
+            <button type="submit" disabled={lookup.isPending}>
+              {lookup.isPending ? t('common:state.loading') : t('finder.find')}
+            </button>
+          </div>
+        </div>
+      </form>
+    </section>
+  );
+}
+
 /** Opens a stream by its id, or by picking a case or tip from the lists the auditor may read. */
 export function StreamFinder() {
   const { t } = useTranslation('audit');
@@ -48,6 +114,7 @@ export function StreamFinder() {
   return (
     <Page title={t('finder.title')}>
       <AuditNav />
+      <NumberFinder />
       <section className="card" aria-labelledby="finder-by-id">
         <h2 id="finder-by-id">{t('finder.byId')}</h2>
         <form onSubmit={submit} noValidate>

@@ -24,7 +24,7 @@ import {
 import { categoryOptions, provinceOptions, useFormat, type Option } from '../../shared/ui.js';
 import { ActionForm, FormArea, FormSelect, FormText, useFields, useFormError, type ActionProps } from './action-form.js';
 import { bangkokInputToIso, bangkokNowInput, compact, localProblems, useCodeOptions, UUID } from './form.js';
-import { useUserLabel } from './hooks.js';
+import { useStaffDirectory, useUserLabel } from './hooks.js';
 import { extendableKinds } from './policy.js';
 import { useUser } from '../../staff/auth.js';
 import { text } from './types.js';
@@ -138,8 +138,14 @@ export function ClassifyAction(props: ActionProps) {
 export function AssignAction(props: ActionProps) {
   const { t } = useTranslation('cases');
   const { required } = useChecks();
+  const directory = useStaffDirectory();
   const hasLead = props.detail.assignees.some((a) => a.role === 'lead');
-  const { values, bind } = useFields({ assigneeUserId: '', unitCode: props.detail.unitCodes[0] ?? '', role: hasLead ? 'support' : 'lead', reason: '' });
+  const { values, setValues, bind } = useFields({ assigneeUserId: '', unitCode: props.detail.unitCodes[0] ?? '', role: hasLead ? 'support' : 'lead', reason: '' });
+  // Investigators of the office not yet on the case; without the directory (an error), the user id is typed.
+  const assigned = new Set(props.detail.assignees.map((a) => a.userId));
+  const investigators = (directory.data ?? []).filter((member) => member.roles.includes('investigator') && !assigned.has(member.userId));
+  const typed = directory.isError;
+  const pick = bind('assigneeUserId');
   return (
     <ActionForm
       {...props}
@@ -153,7 +159,23 @@ export function AssignAction(props: ActionProps) {
       }
       toInput={() => ({ path: 'assign', body: compact({ ...values, assigneeUserId: values.assigneeUserId.trim().toLowerCase(), unitCode: values.unitCode.trim() }) })}
     >
-      <FormText label={t('actions.assign.assigneeUserId')} required hint={t('actions.assign.assigneeHint')} autoComplete="off" spellCheck={false} {...bind('assigneeUserId')} />
+      {typed ? (
+        <FormText label={t('actions.assign.assigneeUserId')} required hint={t('actions.assign.assigneeHint')} autoComplete="off" spellCheck={false} {...pick} />
+      ) : (
+        <FormSelect
+          label={t('actions.assign.assignee')}
+          required
+          placeholder={directory.isPending ? t('common:state.loading') : t('actions.assign.choose')}
+          hint={!directory.isPending && investigators.length === 0 ? t('actions.assign.noInvestigators') : t('actions.assign.pickHint')}
+          options={investigators.map((member) => ({ value: member.userId, label: member.unitCode ? t('actions.assign.option', { name: member.displayName, unit: member.unitCode }) : member.displayName }))}
+          {...pick}
+          onChange={(event) => {
+            const member = investigators.find((m) => m.userId === event.target.value);
+            // The unit follows the person chosen (it stays editable: someone may work for another unit on this case).
+            setValues((current) => ({ ...current, assigneeUserId: event.target.value, unitCode: member?.unitCode ?? current.unitCode }));
+          }}
+        />
+      )}
       <div className="grid">
         <FormText label={t('actions.assign.unitCode')} required {...bind('unitCode')} />
         <FormSelect label={t('actions.assign.role')} required options={useCodeOptions('codes.assigneeRole', ASSIGNEE_ROLES)} {...bind('role')} />

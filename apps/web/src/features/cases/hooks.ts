@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, newIdempotencyKey, type CommandResult } from '../../shared/api.js';
@@ -42,11 +42,41 @@ export async function waitForCaseVersion(client: QueryClient, id: string, versio
   if (client.getQueryData(caseKeys.content(id))) await client.invalidateQueries({ queryKey: caseKeys.content(id) });
 }
 
-/** Labels of user ids: "You" for the signed-in user, a short id otherwise (the API offers no staff directory to other roles than admin). */
+/** A colleague from the staff directory (GET /users/directory): no usernames, no disabled accounts. */
+export interface StaffMember {
+  userId: string;
+  displayName: string;
+  roles: string[];
+  unitCode?: string;
+}
+
+/** The roles that may read the staff directory (the API's DIRECTORY_ROLES). */
+const DIRECTORY_READERS = ['supervisor', 'investigator', 'intake_officer', 'clinic_staff', 'custodian', 'auditor', 'admin'];
+
+/** The enabled staff of the user's office, by display name (one request, kept for five minutes). */
+export function useStaffDirectory() {
+  const me = useUser();
+  return useQuery({
+    queryKey: ['cases', 'directory'],
+    queryFn: ({ signal }) => api<StaffMember[]>('/users/directory', { signal }),
+    enabled: me.roles.some((role) => DIRECTORY_READERS.includes(role)),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/**
+ * Labels of user ids: "You" for the signed-in user, the display name from the staff directory, or a short id
+ * for someone not in it (another office, a disabled account) or while the directory loads.
+ */
 export function useUserLabel(): (id: string | null | undefined) => string {
   const { t } = useTranslation('cases');
   const me = useUser();
-  return useCallback((id) => (!id ? t('common:state.none') : id === me.userId ? t('case.you') : t('case.userId', { id: id.slice(0, 8) })), [me.userId, t]);
+  const directory = useStaffDirectory();
+  const names = useMemo(() => new Map((directory.data ?? []).map((member) => [member.userId, member.displayName])), [directory.data]);
+  return useCallback(
+    (id) => (!id ? t('common:state.none') : id === me.userId ? t('case.you') : (names.get(id) ?? t('case.userId', { id: id.slice(0, 8) }))),
+    [me.userId, names, t],
+  );
 }
 
 export interface CommandInput {

@@ -13,6 +13,8 @@ import { useOpenCase } from './open-case.js';
 const OFFICER_ACK_METHODS = ACK_METHODS.filter((method) => method !== 'on_screen_receipt');
 /** Cases a tip may be merged into: any not closed (intake officers see only those in registration or screening). */
 const MERGEABLE_PHASES = ['registered', 'screening', 'fact_finding', 'inquiry', 'decision', 'referred', 'suspended'];
+/** A case number as the API matches it (exactly): office, fiscal year B.E., six-digit sequence. */
+const CASE_NO = /^[A-Z0-9]{2,12}-[1-9]\d{3}-\d{6}$/;
 
 type Done = 'acknowledged_done' | 'rejected_done' | 'referred_done' | 'merged_done' | 'extended_done' | 'revoked_done';
 
@@ -185,6 +187,27 @@ function Merge({ tip, onDone }: { tip: TipItem; onDone: () => void }) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next,
   });
+  // A case found by its number (GET /cases?caseNo=), shown first among the options and chosen.
+  const [caseNo, setCaseNo] = useState('');
+  const [found, setFound] = useState<CaseRow | undefined>();
+  const [lookupError, setLookupError] = useState<unknown>(null);
+  const lookup = useMutation({
+    mutationFn: (number: string) => api<Page<CaseRow>>(`/cases${query({ caseNo: number, phase: MERGEABLE_PHASES.join(','), limit: 1 })}`),
+    onSuccess: (page) => {
+      const row = page.items[0];
+      setFound(row);
+      if (row) setCaseId(row.id);
+      else setLookupError(clientError([fieldProblem('caseNo', t('tip.caseNoNotFound'))]));
+    },
+    onError: (e) => setLookupError(e),
+  });
+  const findCase = () => {
+    const value = caseNo.trim().toUpperCase();
+    const problem = !value ? t('tip.caseNoRequired') : !CASE_NO.test(value) ? t('tip.caseNoInvalid') : undefined;
+    setFound(undefined);
+    setLookupError(problem ? clientError([fieldProblem('caseNo', problem)]) : null);
+    if (!problem && !lookup.isPending) lookup.mutate(value);
+  };
   const merge = useMutation({
     mutationFn: () => api<CommandResult>(`/tips/${tip.id}/merge`, { body: { caseId, reason: reason.trim() }, ifMatch: tip.version, idempotencyKey: newIdempotencyKey(), role: acting('intake_officer', 'supervisor') }),
     onSuccess: async (result) => {
@@ -201,12 +224,42 @@ function Merge({ tip, onDone }: { tip: TipItem; onDone: () => void }) {
     setInvalid(error);
     if (!error) merge.mutate();
   };
-  const rows = cases.data?.pages.flatMap((page) => page.items) ?? [];
+  const listed = cases.data?.pages.flatMap((page) => page.items) ?? [];
+  const rows = found && !listed.some((row) => row.id === found.id) ? [found, ...listed] : listed;
   const error = invalid ?? merge.error;
   return (
     <ActionCard id="act-merge" title={t('tip.mergeTitle')}>
       <form onSubmit={submit} noValidate>
         <ErrorMessage error={error ?? cases.error} />
+        <ErrorMessage error={lookupError} />
+        <div className="row">
+          <TextField
+            label={t('tip.caseNo')}
+            name="caseNo"
+            value={caseNo}
+            onChange={(e) => setCaseNo(e.target.value)}
+            onKeyDown={(e) => {
+              // Enter here looks the number up; it does not send the merge.
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                findCase();
+              }
+            }}
+            hint={t('tip.caseNoHint')}
+            autoComplete="off"
+            spellCheck={false}
+            size={24}
+            error={lookupError}
+          />
+          <div className="field">
+            <button type="button" className="secondary" disabled={lookup.isPending} onClick={findCase}>
+              {lookup.isPending ? t('common:state.loading') : t('tip.findCase')}
+            </button>
+          </div>
+        </div>
+        <p className="muted small" role="status" aria-live="polite">
+          {found ? t('tip.caseNoFound', { caseNo: found.caseNo }) : ''}
+        </p>
         <SelectField
           label={t('tip.mergeCase')}
           name="caseId"

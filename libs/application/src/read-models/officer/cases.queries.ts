@@ -38,6 +38,8 @@ export const CASE_SORTS = sortValues(Object.keys(SORT_FIELDS));
 export const CASE_DEFAULT_SORT = 'openedAt';
 
 export interface CaseListCriteria extends PageRequest {
+  /** Exactly this case number. */
+  caseNo?: string;
   phases?: string[];
   assigneeUserId?: string;
   unitCode?: string;
@@ -100,6 +102,7 @@ export class CaseQueries {
     let dueBefore = normalized(c.dueBefore);
     if (c.overdue && (dueBefore === undefined || now < dueBefore)) dueBefore = now;
     const filter = conditions({
+      caseNo: c.caseNo,
       phase: oneOrMany(c.phases),
       assigneeUserIds: c.assigneeUserId !== undefined ? { contains: c.assigneeUserId } : undefined,
       unitCodes: c.unitCode !== undefined ? { contains: c.unitCode } : undefined,

@@ -23,6 +23,8 @@ export const TIP_SORTS = sortValues(Object.keys(SORT_FIELDS));
 export const TIP_DEFAULT_SORT = 'receivedAt';
 
 export interface TipListCriteria extends PageRequest {
+  /** Exactly this tip number. */
+  tipNo?: string;
   statuses?: string[];
   channels?: string[];
   provinceCodes?: string[];
@@ -45,6 +47,7 @@ export class TipQueries {
 
   async list(viewer: Viewer, c: TipListCriteria): Promise<Page<TipView>> {
     const filter = conditions({
+      tipNo: c.tipNo,
       status: oneOrMany(c.statuses),
       channel: oneOrMany(c.channels),
       provinceCode: oneOrMany(c.provinceCodes),

@@ -34,6 +34,7 @@ export class CaseQueriesController {
         limit: q.limit ?? 50,
         ...(q.after !== undefined && { after: q.after }),
         ...(q.sort !== undefined && { sort: q.sort }),
+        ...(q.caseNo !== undefined && { caseNo: q.caseNo }),
         ...(q.phase && { phases: q.phase }),
         ...(q.assignee !== undefined && { assigneeUserId: q.assignee }),
         ...(q.unit !== undefined && { unitCode: q.unit }),

@@ -1,12 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Matches } from 'class-validator';
 import { CASE_DEFAULT_SORT, CASE_SORTS } from '#application';
 import { AGENCY_TYPES, ASSIGNEE_ROLES, CASE_ORIGINS, CASE_PHASES, DEADLINE_KINDS, DISPOSITIONS, JURISDICTIONS, ACCUSED_RANKS, PRIORITIES, REFERRAL_TARGETS, REFERRAL_TYPES } from '#domain';
-import { CATEGORY_CODES, Code, Instant, PROVINCE_CODES, Uuid } from '../../dto/fields.js';
+import { CATEGORY_CODES, Code, Instant, IsOmittable, PROVINCE_CODES, Uuid } from '../../dto/fields.js';
 import { CodeListParam, FlagParam, PageQuery, SortParam } from './query-support.js';
 
 /* ------------------------------------------------------------------------------------------------ query */
 
+/** A case number (domain reference-numbers.ts): office, fiscal year B.E., six-digit sequence. */
+export const CASE_NO_PATTERN = /^[A-Z0-9]{2,12}-[1-9]\d{3}-\d{6}$/;
+
 export class CaseListQuery extends PageQuery {
+  @ApiPropertyOptional({ pattern: CASE_NO_PATTERN.source, example: 'PACC4-2568-000011', description: 'the case with exactly this number (within the caller’s scope): a list of at most one row' })
+  @IsOmittable()
+  @Matches(CASE_NO_PATTERN, { message: 'caseNo must look like PACC4-2568-000011' })
+  caseNo?: string;
+
   @CodeListParam(CASE_PHASES, 'CasePhase', 'current phase')
   phase?: string[];
 

@@ -31,6 +31,7 @@ export class TipQueriesController {
         limit: q.limit ?? 50,
         ...(q.after !== undefined && { after: q.after }),
         ...(q.sort !== undefined && { sort: q.sort }),
+        ...(q.tipNo !== undefined && { tipNo: q.tipNo }),
         ...(q.status && { statuses: q.status }),
         ...(q.channel && { channels: q.channel }),
         ...(q.province && { provinceCodes: q.province }),

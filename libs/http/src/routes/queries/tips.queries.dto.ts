@@ -1,10 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Matches } from 'class-validator';
 import { TIP_DEFAULT_SORT, TIP_SORTS } from '#application';
 import { ACK_METHODS, AGENCY_TYPES, REFERRAL_TARGETS, REPORTER_ACCESS_STATES, REPORTER_ANONYMITIES, TIP_CHANNELS, TIP_REJECTION_REASONS, TIP_STATUSES } from '#domain';
-import { CATEGORY_CODES, Instant, PROVINCE_CODES } from '../../dto/fields.js';
+import { CATEGORY_CODES, Instant, IsOmittable, PROVINCE_CODES } from '../../dto/fields.js';
 import { CodeListParam, CodeParam, FlagParam, PageQuery, SortParam } from './query-support.js';
 
+/** A tip number (domain reference-numbers.ts): T-, office, fiscal year B.E., six-digit sequence. */
+export const TIP_NO_PATTERN = /^T-[A-Z0-9]{2,12}-[1-9]\d{3}-\d{6}$/;
+
 export class TipListQuery extends PageQuery {
+  @ApiPropertyOptional({ pattern: TIP_NO_PATTERN.source, example: 'T-PACC4-2568-000042', description: 'the tip with exactly this number (within the caller’s scope): a list of at most one row' })
+  @IsOmittable()
+  @Matches(TIP_NO_PATTERN, { message: 'tipNo must look like T-PACC4-2568-000042' })
+  tipNo?: string;
+
   @CodeListParam(TIP_STATUSES, 'TipStatus', 'received and screening = the screening queue')
   status?: string[];
 
