@@ -433,4 +433,3 @@ function RotateSection({ token, expiredBy, onRotated }: { token: string; expired
     </section>
   );
 }
-
