@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, Loading } from '../../shared/ui.js';
 import { auditApi, short, type ChainBreak, type HistoryEntry } from './api.js';
+import { EventTable } from './StreamHistory.js';
 
 type LinkStatus = 'ok' | 'broken' | 'unchecked';
 
@@ -47,54 +48,47 @@ export function ChainVerify({ streamId, events }: { streamId: string; events: Hi
         {verify.isError ? <ErrorMessage error={verify.error} /> : null}
       </div>
       {result ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">{t('chain.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  {t('history.version')}
-                </th>
-                <th scope="col">{t('history.event')}</th>
-                <th scope="col">{t('chain.prevHash')}</th>
-                <th scope="col">{t('chain.hash')}</th>
-                <th scope="col">{t('chain.status')}</th>
+        <EventTable
+          caption={t('chain.caption')}
+          columns={
+            <>
+              <th scope="col">{t('chain.prevHash')}</th>
+              <th scope="col">{t('chain.hash')}</th>
+              <th scope="col">{t('chain.status')}</th>
+            </>
+          }
+        >
+          {events.map((event) => {
+            const status = linkStatus(event.streamVersion, result.firstBreak);
+            return (
+              <tr key={event.eventId}>
+                <td className="num">{event.streamVersion}</td>
+                <td>
+                  <code>{event.type}</code>
+                </td>
+                <td className="hash" title={event.prevHash}>
+                  {short(event.prevHash, 16)}
+                </td>
+                <td className="hash" title={event.hash}>
+                  {short(event.hash, 16)}
+                </td>
+                <td>
+                  <span className={`badge ${BADGE[status]}`}>{t(`chain.link.${status}`)}</span>
+                  {status === 'broken' && result.firstBreak ? <div className="small">{t(`problem.${result.firstBreak.problem}`, { defaultValue: result.firstBreak.problem })}</div> : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {events.map((event) => {
-                const status = linkStatus(event.streamVersion, result.firstBreak);
-                return (
-                  <tr key={event.eventId}>
-                    <td className="num">{event.streamVersion}</td>
-                    <td>
-                      <code>{event.type}</code>
-                    </td>
-                    <td className="hash" title={event.prevHash}>
-                      {short(event.prevHash, 16)}
-                    </td>
-                    <td className="hash" title={event.hash}>
-                      {short(event.hash, 16)}
-                    </td>
-                    <td>
-                      <span className={`badge ${BADGE[status]}`}>{t(`chain.link.${status}`)}</span>
-                      {status === 'broken' && result.firstBreak ? <div className="small">{t(`problem.${result.firstBreak.problem}`, { defaultValue: result.firstBreak.problem })}</div> : null}
-                    </td>
-                  </tr>
-                );
-              })}
-              {result.firstBreak?.problem === 'version_gap' && !events.some((event) => event.streamVersion === result.firstBreak?.streamVersion) ? (
-                <tr>
-                  <td className="num">{result.firstBreak.streamVersion}</td>
-                  <td colSpan={3}>{t('chain.missing')}</td>
-                  <td>
-                    <span className="badge badge-danger">{t('chain.link.broken')}</span>
-                  </td>
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+          {result.firstBreak?.problem === 'version_gap' && !events.some((event) => event.streamVersion === result.firstBreak?.streamVersion) ? (
+            <tr>
+              <td className="num">{result.firstBreak.streamVersion}</td>
+              <td colSpan={3}>{t('chain.missing')}</td>
+              <td>
+                <span className="badge badge-danger">{t('chain.link.broken')}</span>
+              </td>
+            </tr>
+          ) : null}
+        </EventTable>
       ) : null}
     </section>
   );

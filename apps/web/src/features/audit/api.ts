@@ -15,7 +15,8 @@ export interface Actor {
   officeCode?: string;
 }
 
-export interface HistoryEntry {
+/** What every recorded event carries, in the history (with a summary) and in the raw events (with its stream). */
+interface EventRecord {
   position: string;
   eventId: string;
   streamVersion: number;
@@ -29,8 +30,11 @@ export interface HistoryEntry {
   piiSubjects: string[];
   prevHash: string;
   hash: string;
-  summary: string;
   data: Record<string, unknown>;
+}
+
+export interface HistoryEntry extends EventRecord {
+  summary: string;
 }
 
 export interface StreamHistory {
@@ -41,22 +45,8 @@ export interface StreamHistory {
   events: HistoryEntry[];
 }
 
-export interface StoredEvent {
-  position: string;
-  eventId: string;
+export interface StoredEvent extends EventRecord {
   streamId: string;
-  streamVersion: number;
-  type: string;
-  schemaVersion: number;
-  occurredAt: string;
-  recordedAt: string;
-  actor: Actor;
-  correlationId: string;
-  causationId: string;
-  piiSubjects: string[];
-  prevHash: string;
-  hash: string;
-  data: Record<string, unknown>;
 }
 
 export interface StreamEvents {
@@ -145,10 +135,8 @@ export interface AnchorVerification {
   eventsChecked: number;
 }
 
-export interface Page<T> {
-  items: T[];
-  next?: string;
-}
+/** One page of a list route (`{items, next}`). */
+export type { CursorPage as Page } from '../../shared/lists.js';
 
 export interface AuditLogEntry {
   id: string;

@@ -1,10 +1,10 @@
 import { useMemo } from 'react';
-import { Link, NavLink, useSearchParams } from 'react-router';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link, NavLink } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { CASE_PHASES, PRIORITIES } from '#domain';
 import { api, query } from '../../shared/api.js';
-import { Empty, ErrorMessage, Loading, Page, SelectField, categoryOptions, provinceOptions, useFormat } from '../../shared/ui.js';
+import { ListResults, LoadMore, useCursorList, useUrlFilters } from '../../shared/lists.js';
+import { Page, SelectField, categoryOptions, provinceOptions, useFormat } from '../../shared/ui.js';
 import { useAuth, useUser } from '../../staff/auth.js';
 import { caseKeys } from './hooks.js';
 import type { CasePage, CaseRow } from './types.js';
@@ -37,15 +37,11 @@ export function CaseQueue({ approvals = false }: { approvals?: boolean }) {
   const { t } = useTranslation('cases');
   const format = useFormat();
   const me = useUser();
-  const [search, setSearch] = useSearchParams();
-  const phase = search.get('phase') ?? 'open';
-  const priority = search.get('priority') ?? '';
-  const province = search.get('province') ?? '';
-  const category = search.get('category') ?? '';
-  const mine = search.get('mine') === '1';
-  const overdue = search.get('overdue') === '1';
-  const activity = search.get('activity') === '1';
-  const sortParam = search.get('sort') ?? '';
+  const { filters, setFilter: set, clear } = useUrlFilters({ phase: 'open', priority: '', province: '', category: '', mine: '', overdue: '', activity: '', sort: '' });
+  const { phase, priority, province, category, sort: sortParam } = filters;
+  const mine = filters.mine === '1';
+  const overdue = filters.overdue === '1';
+  const activity = filters.activity === '1';
   const sort = (SORTS as readonly string[]).includes(sortParam) ? sortParam : approvals ? 'dueAt' : 'openedAt';
 
   const params = useMemo(
@@ -62,21 +58,8 @@ export function CaseQueue({ approvals = false }: { approvals?: boolean }) {
     [approvals, phase, priority, province, category, mine, me.userId, overdue, activity, sort],
   );
 
-  const list = useInfiniteQuery({
-    queryKey: [...caseKeys.list, params],
-    queryFn: ({ pageParam, signal }) => api<CasePage>(`/cases${query({ ...params, limit: PAGE_SIZE, after: pageParam })}`, { signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next,
-  });
+  const { list, items: rows } = useCursorList([...caseKeys.list, params], (after, { signal }) => api<CasePage>(`/cases${query({ ...params, limit: PAGE_SIZE, after })}`, { signal }));
 
-  const set = (name: string, value: string) => {
-    const next = new URLSearchParams(search);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setSearch(next, { replace: true });
-  };
-
-  const rows = list.data?.pages.flatMap((page) => page.items) ?? [];
   const any = t('queue.any');
   const phaseOptions = [
     { value: 'open', label: t('queue.phaseOpen') },
@@ -106,16 +89,13 @@ export function CaseQueue({ approvals = false }: { approvals?: boolean }) {
           <label className="checkbox">
             <input type="checkbox" name="activity" checked={activity} onChange={(e) => set('activity', e.target.checked ? '1' : '')} /> {t('queue.reporterActivity')}
           </label>
-          <button type="button" className="secondary" onClick={() => setSearch(new URLSearchParams(), { replace: true })}>
+          <button type="button" className="secondary" onClick={clear}>
             {t('queue.reset')}
           </button>
         </div>
       </form>
 
-      {list.isPending ? <Loading /> : null}
-      <ErrorMessage error={list.error} />
-      {list.isSuccess && rows.length === 0 ? <Empty>{t('queue.empty')}</Empty> : null}
-      {rows.length > 0 ? (
+      <ListResults list={list} count={rows.length} empty={t('queue.empty')}>
         <div className="table-wrap">
           <table>
             <caption className="visually-hidden">{t('queue.tableCaption')}</caption>
@@ -139,18 +119,13 @@ export function CaseQueue({ approvals = false }: { approvals?: boolean }) {
             </tbody>
           </table>
         </div>
-      ) : null}
-      <div className="row">
-        <p className="muted small" role="status" aria-live="polite">
-          {rows.length > 0 ? t('queue.showing', { count: rows.length }) : ''}
-          {rows.length > 0 && !list.hasNextPage ? ` · ${t('queue.end')}` : ''}
-        </p>
-        {list.hasNextPage ? (
-          <button type="button" className="secondary" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            {list.isFetchingNextPage ? t('common:state.loading') : t('queue.more', { limit: PAGE_SIZE })}
-          </button>
-        ) : null}
-      </div>
+      </ListResults>
+      <LoadMore
+        list={list}
+        count={rows.length}
+        status={`${rows.length > 0 ? t('queue.showing', { count: rows.length }) : ''}${rows.length > 0 && !list.hasNextPage ? ` · ${t('queue.end')}` : ''}`}
+        label={t('queue.more', { limit: PAGE_SIZE })}
+      />
     </Page>
   );
 }

@@ -1,24 +1,18 @@
 import { useState } from 'react';
-import { Link, useLocation, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from '@tanstack/react-query';
 import { ACTIVITY_ALLOWED_COMMANDS, ASSESSMENT_INSTRUMENTS, PARTICIPANT_TYPES, type ActivityPhase } from '#domain';
-import { api } from '../../shared/api.js';
-import { ErrorMessage, Loading, Notice, Page, SelectField, TextArea, TextField, useFormat } from '../../shared/ui.js';
+import { Table } from '../../shared/lists.js';
+import { SelectField, TextArea, TextField, useFormat } from '../../shared/ui.js';
 import { useUser } from '../../staff/auth.js';
-import { Announcer, CommandCard, StatusBadge, bangkokNow, bangkokToInstant, isOpaqueId, isUuid, lines, useCheckedCommand } from './kit.js';
+import { CommandCard, StatusBadge, bangkokNow, bangkokToInstant, isOpaqueId, lines, pastInstantProblem, userIdsProblem } from './kit.js';
+import { CancelCommand, CommandsSection, FactsCard, PlainCommand, RegisterDetail, useRegisterCommand, useRegisterItem } from './frames.js';
 import { activityTone, type ActivityItem } from './activities.js';
 
 type Command = (typeof ACTIVITY_ALLOWED_COMMANDS)[ActivityPhase][number];
 
 function useActivityCommand<Body>(item: ActivityItem, command: string) {
-  return useCheckedCommand<Body>({
-    detailPath: `/activities/${item.id}`,
-    detailKey: ['clinic', 'activity', item.id],
-    listKey: ['clinic', 'activities'],
-    version: item.version,
-    command,
-  });
+  return useRegisterCommand<Body>('activities', item, command);
 }
 
 const isCount = (value: string, min = 0) => /^\d+$/.test(value.trim()) && Number(value) >= min && Number(value) <= 5000;
@@ -28,28 +22,14 @@ export function ActivityDetail() {
   const { id = '' } = useParams();
   const { t } = useTranslation('clinic');
   const { date, dateTime, province, number } = useFormat();
-  const location = useLocation();
-  const created = (location.state as { created?: boolean } | null)?.created;
-  const detail = useQuery({ queryKey: ['clinic', 'activity', id], queryFn: ({ signal }) => api<ActivityItem>(`/activities/${id}`, { signal }) });
-  const item = detail.data;
-  const allowed: readonly Command[] = item ? (ACTIVITY_ALLOWED_COMMANDS[item.status as ActivityPhase] ?? []) : [];
+  const detail = useRegisterItem<ActivityItem>('activities', id);
   return (
-    <Page title={t('activities.detailTitle')}>
-      <p>
-        <Link to="/clinic/activities">{t('activities.backToList')}</Link>
-      </p>
-      {created ? <Notice kind="success">{t('activities.created')}</Notice> : null}
-      <ErrorMessage error={detail.error} />
-      {detail.isPending ? <Loading /> : null}
-      {item ? (
-        <>
-          <section className="card" aria-labelledby="activity-facts">
-            <h2 id="activity-facts">{t('detail.facts')}</h2>
-            <dl className="facts">
-              <dt>{t('fields.status')}</dt>
-              <dd>
-                <StatusBadge label={t(`activityStatus.${item.status}`)} tone={activityTone(item.status)} />
-              </dd>
+    <RegisterDetail title={t('activities.detailTitle')} backLabel={t('activities.backToList')} createdLabel={t('activities.created')} register="activities" detail={detail}>
+      {(item) => {
+        const allowed: readonly Command[] = ACTIVITY_ALLOWED_COMMANDS[item.status as ActivityPhase] ?? [];
+        return (
+          <>
+            <FactsCard register="activities" item={item} status={<StatusBadge label={t(`activityStatus.${item.status}`)} tone={activityTone(item.status)} />}>
               <dt>{t('fields.kind')}</dt>
               <dd>{item.kind ? t(`activityKind.${item.kind}`) : t('common:state.none')}</dd>
               <dt>{t('fields.province')}</dt>
@@ -68,97 +48,77 @@ export function ActivityDetail() {
               <dd>{item.agencyCount !== null ? number(item.agencyCount) : t('common:state.none')}</dd>
               <dt>{t('fields.awarenessGain')}</dt>
               <dd>{item.awarenessGain !== null ? number(item.awarenessGain, 2) : t('common:state.none')}</dd>
-              {item.closedAt ? (
-                <>
-                  <dt>{t('fields.closedAt')}</dt>
-                  <dd>{dateTime(item.closedAt)}</dd>
-                </>
-              ) : null}
-              <dt>{t('fields.lastEventAt')}</dt>
-              <dd>{dateTime(item.lastEventAt)}</dd>
-            </dl>
-          </section>
-          <div className="grid">
-            <section className="card" aria-labelledby="activity-attendance">
-              <h2 id="activity-attendance">{t('activities.attendance')}</h2>
-              {item.attendanceTotal === null ? (
-                <p className="muted">{t('activities.noAttendance')}</p>
-              ) : (
-                <div className="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
+            </FactsCard>
+            <div className="grid">
+              <section className="card" aria-labelledby="activity-attendance">
+                <h2 id="activity-attendance">{t('activities.attendance')}</h2>
+                {item.attendanceTotal === null ? (
+                  <p className="muted">{t('activities.noAttendance')}</p>
+                ) : (
+                  <Table
+                    columns={
+                      <>
                         <th scope="col">{t('fields.participantType')}</th>
                         <th scope="col" className="num">{t('fields.headCount')}</th>
+                      </>
+                    }
+                  >
+                    {PARTICIPANT_TYPES.map((type) => (
+                      <tr key={type}>
+                        <td>{t(`participant.${type}`)}</td>
+                        <td className="num">{number(item.attendanceByParticipantType?.[type] ?? 0)}</td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {PARTICIPANT_TYPES.map((type) => (
-                        <tr key={type}>
-                          <td>{t(`participant.${type}`)}</td>
-                          <td className="num">{number(item.attendanceByParticipantType?.[type] ?? 0)}</td>
-                        </tr>
-                      ))}
-                      <tr>
-                        <th scope="row">{t('fields.attendanceTotal')}</th>
-                        <td className="num">{number(item.attendanceTotal)}</td>
-                      </tr>
-                    </tbody>
-                  </table>
-                </div>
-              )}
-            </section>
-            <section className="card" aria-labelledby="activity-assessments">
-              <h2 id="activity-assessments">{t('activities.assessments')}</h2>
-              {Object.keys(item.assessments).length === 0 ? (
-                <p className="muted">{t('activities.noAssessments')}</p>
-              ) : (
-                <div className="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
+                    ))}
+                    <tr>
+                      <th scope="row">{t('fields.attendanceTotal')}</th>
+                      <td className="num">{number(item.attendanceTotal)}</td>
+                    </tr>
+                  </Table>
+                )}
+              </section>
+              <section className="card" aria-labelledby="activity-assessments">
+                <h2 id="activity-assessments">{t('activities.assessments')}</h2>
+                {Object.keys(item.assessments).length === 0 ? (
+                  <p className="muted">{t('activities.noAssessments')}</p>
+                ) : (
+                  <Table
+                    columns={
+                      <>
                         <th scope="col">{t('fields.instrument')}</th>
                         <th scope="col" className="num">{t('fields.respondents')}</th>
                         <th scope="col" className="num">{t('fields.mean')}</th>
                         <th scope="col" className="num">{t('fields.sd')}</th>
                         <th scope="col" className="num">{t('fields.maxScore')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {ASSESSMENT_INSTRUMENTS.filter((instrument) => item.assessments[instrument]).map((instrument) => {
-                        const summary = item.assessments[instrument]!;
-                        return (
-                          <tr key={instrument}>
-                            <td>{t(`instrument.${instrument}`)}</td>
-                            <td className="num">{number(summary.n)}</td>
-                            <td className="num">{number(summary.mean, 2)}</td>
-                            <td className="num">{summary.sd !== null ? number(summary.sd, 2) : t('common:state.none')}</td>
-                            <td className="num">{number(summary.maxScore, 2)}</td>
-                          </tr>
-                        );
-                      })}
-                    </tbody>
-                  </table>
-                </div>
-              )}
-            </section>
-          </div>
-          <section aria-labelledby="activity-actions">
-            <h2 id="activity-actions">{t('detail.actions')}</h2>
-            <Announcer>
-              {allowed.length === 0 ? <p className="muted">{t('detail.noActions')}</p> : null}
-              <div className="commands">
-                {allowed.includes('RecordActivityHeld') ? <RecordHeld item={item} /> : null}
-                {allowed.includes('RecordAttendance') ? <RecordAttendance item={item} /> : null}
-                {allowed.includes('RecordAssessment') ? <RecordAssessment item={item} /> : null}
-                {allowed.includes('CloseActivity') ? <CloseActivity item={item} /> : null}
-                {allowed.includes('CancelActivity') ? <CancelActivity item={item} /> : null}
-              </div>
-            </Announcer>
-          </section>
-        </>
-      ) : null}
-    </Page>
+                      </>
+                    }
+                  >
+                    {ASSESSMENT_INSTRUMENTS.filter((instrument) => item.assessments[instrument]).map((instrument) => {
+                      const summary = item.assessments[instrument]!;
+                      return (
+                        <tr key={instrument}>
+                          <td>{t(`instrument.${instrument}`)}</td>
+                          <td className="num">{number(summary.n)}</td>
+                          <td className="num">{number(summary.mean, 2)}</td>
+                          <td className="num">{summary.sd !== null ? number(summary.sd, 2) : t('common:state.none')}</td>
+                          <td className="num">{number(summary.maxScore, 2)}</td>
+                        </tr>
+                      );
+                    })}
+                  </Table>
+                )}
+              </section>
+            </div>
+            <CommandsSection register="activities" none={allowed.length === 0}>
+              {allowed.includes('RecordActivityHeld') ? <RecordHeld item={item} /> : null}
+              {allowed.includes('RecordAttendance') ? <RecordAttendance item={item} /> : null}
+              {allowed.includes('RecordAssessment') ? <RecordAssessment item={item} /> : null}
+              {allowed.includes('CloseActivity') ? <PlainCommand register="activities" item={item} command="close" title={t('activities.cmd.close')} intro={item.attendanceTotal === null ? t('activities.cmd.closeNeedsAttendance') : t('activities.cmd.closeIntro')} submit={t('activities.cmd.closeSubmit')} /> : null}
+              {allowed.includes('CancelActivity') ? <CancelCommand register="activities" item={item} title={t('activities.cmd.cancel')} submit={t('activities.cmd.cancelSubmit')} /> : null}
+            </CommandsSection>
+          </>
+        );
+      }}
+    </RegisterDetail>
   );
 }
 
@@ -170,15 +130,13 @@ function RecordHeld({ item }: { item: ActivityItem }) {
   const [venue, setVenue] = useState('');
   const [facilitators, setFacilitators] = useState(me.userId);
   const submit = () => {
-    const ids = lines(facilitators);
-    const instant = bangkokToInstant(heldAt);
     command.submit(
       [
-        ['heldAt', !heldAt ? t('validation.required') : !instant ? t('validation.dateTime') : instant <= new Date().toISOString() ? '' : t('validation.past')],
+        ['heldAt', pastInstantProblem(t, heldAt, true)],
         ['venue', venue.trim() ? '' : t('validation.required')],
-        ['facilitatorUserIds', ids.length === 0 ? t('validation.required') : ids.every(isUuid) ? '' : t('validation.userIds')],
+        ['facilitatorUserIds', userIdsProblem(t, facilitators)],
       ],
-      () => ({ heldAt: instant, venue: venue.trim(), facilitatorUserIds: ids }),
+      () => ({ heldAt: bangkokToInstant(heldAt), venue: venue.trim(), facilitatorUserIds: lines(facilitators) }),
     );
   };
   return (
@@ -256,23 +214,6 @@ function RecordAssessment({ item }: { item: ActivityItem }) {
         <TextField label={t('fields.sd')} name="sd" type="number" inputMode="decimal" step="0.01" min={0} value={sd} onChange={(e) => setSd(e.target.value)} error={command.error} />
         <TextField label={t('fields.maxScore')} name="maxScore" type="number" inputMode="decimal" step="0.01" min={1} required value={maxScore} onChange={(e) => setMaxScore(e.target.value)} error={command.error} />
       </div>
-    </CommandCard>
-  );
-}
-
-function CloseActivity({ item }: { item: ActivityItem }) {
-  const { t } = useTranslation('clinic');
-  const command = useActivityCommand<Record<string, never>>(item, 'close');
-  return <CommandCard title={t('activities.cmd.close')} intro={item.attendanceTotal === null ? t('activities.cmd.closeNeedsAttendance') : t('activities.cmd.closeIntro')} submit={t('activities.cmd.closeSubmit')} onSubmit={() => command.submit([], () => ({}))} pending={command.pending} error={command.error} />;
-}
-
-function CancelActivity({ item }: { item: ActivityItem }) {
-  const { t } = useTranslation('clinic');
-  const command = useActivityCommand<Record<string, unknown>>(item, 'cancel');
-  const [reason, setReason] = useState('');
-  return (
-    <CommandCard title={t('activities.cmd.cancel')} submit={t('activities.cmd.cancelSubmit')} onSubmit={() => command.submit([['reason', reason.trim() ? '' : t('validation.required')]], () => ({ reason: reason.trim() }))} pending={command.pending} error={command.error} danger>
-      <TextField label={t('fields.cancelReason')} name="reason" required value={reason} onChange={(e) => setReason(e.target.value)} error={command.error} maxLength={500} hint={t('hints.nonPersonal')} />
     </CommandCard>
   );
 }

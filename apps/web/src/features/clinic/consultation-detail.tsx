@@ -1,70 +1,31 @@
 import { useState } from 'react';
-import { Link, useLocation, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from '@tanstack/react-query';
 import { CONSULTATION_ALLOWED_COMMANDS, FOLLOW_UP_RESULTS, type ConsultationPhase } from '#domain';
-import { api } from '../../shared/api.js';
-import { ErrorMessage, Loading, Notice, Page, SelectField, TextArea, TextField, categoryOptions, useFormat } from '../../shared/ui.js';
+import { SelectField, TextArea, TextField, categoryOptions, useFormat } from '../../shared/ui.js';
 import { useUser } from '../../staff/auth.js';
-import { Announcer, CheckboxGroup, CommandCard, StatusBadge, bangkokNow, bangkokToInstant, isUuid, lines, useCheckedCommand } from './kit.js';
+import { CheckboxGroup, CommandCard, StatusBadge, bangkokNow, bangkokToInstant, lines, pastInstantProblem, userIdsProblem } from './kit.js';
+import { CancelCommand, CommandsSection, FactsCard, PlainCommand, RegisterDetail, useRegisterCommand, useRegisterItem } from './frames.js';
 import { consultationTone, type ConsultationItem } from './consultations.js';
 
 type Command = (typeof CONSULTATION_ALLOWED_COMMANDS)[ConsultationPhase][number];
 
-function useConsultationCommand<Body>(item: ConsultationItem, command: string, message?: Parameters<typeof useCheckedCommand>[1]) {
-  return useCheckedCommand<Body>(
-    {
-      detailPath: `/consultations/${item.id}`,
-      detailKey: ['clinic', 'consultation', item.id],
-      listKey: ['clinic', 'consultations'],
-      version: item.version,
-      command,
-      withoutIfMatch: command === 'escalate',
-    },
-    message,
-  );
-}
-
-/** Advisor ids, one a line (the API has no staff directory for clinic staff: see the report). */
-function advisorProblems(t: (key: string) => string, text: string): string {
-  const ids = lines(text);
-  if (ids.length === 0) return t('validation.required');
-  return ids.every(isUuid) ? '' : t('validation.userIds');
-}
-
-function pastInstantProblem(t: (key: string) => string, value: string, required: boolean): string {
-  if (!value) return required ? t('validation.required') : '';
-  const instant = bangkokToInstant(value);
-  if (!instant) return t('validation.dateTime');
-  return instant <= new Date().toISOString() ? '' : t('validation.past');
+function useConsultationCommand<Body>(item: ConsultationItem, command: string, message?: Parameters<typeof useRegisterCommand>[3]) {
+  return useRegisterCommand<Body>('consultations', item, command, message);
 }
 
 export function ConsultationDetail() {
   const { id = '' } = useParams();
   const { t } = useTranslation('clinic');
   const { date, dateTime, province, category, number } = useFormat();
-  const location = useLocation();
-  const created = (location.state as { created?: boolean } | null)?.created;
-  const detail = useQuery({ queryKey: ['clinic', 'consultation', id], queryFn: ({ signal }) => api<ConsultationItem>(`/consultations/${id}`, { signal }) });
-  const item = detail.data;
-  const allowed: readonly Command[] = item ? (CONSULTATION_ALLOWED_COMMANDS[item.status as ConsultationPhase] ?? []) : [];
+  const detail = useRegisterItem<ConsultationItem>('consultations', id);
   return (
-    <Page title={t('consultations.detailTitle')}>
-      <p>
-        <Link to="/clinic/consultations">{t('consultations.backToList')}</Link>
-      </p>
-      {created ? <Notice kind="success">{t('consultations.created')}</Notice> : null}
-      <ErrorMessage error={detail.error} />
-      {detail.isPending ? <Loading /> : null}
-      {item ? (
-        <>
-          <section className="card" aria-labelledby="consultation-facts">
-            <h2 id="consultation-facts">{t('detail.facts')}</h2>
-            <dl className="facts">
-              <dt>{t('fields.status')}</dt>
-              <dd>
-                <StatusBadge label={t(`consultationStatus.${item.status}`)} tone={consultationTone(item.status)} />
-              </dd>
+    <RegisterDetail title={t('consultations.detailTitle')} backLabel={t('consultations.backToList')} createdLabel={t('consultations.created')} register="consultations" detail={detail}>
+      {(item) => {
+        const allowed: readonly Command[] = CONSULTATION_ALLOWED_COMMANDS[item.status as ConsultationPhase] ?? [];
+        return (
+          <>
+            <FactsCard register="consultations" item={item} note={t('consultations.sealedNote')} status={<StatusBadge label={t(`consultationStatus.${item.status}`)} tone={consultationTone(item.status)} />}>
               <dt>{t('fields.channel')}</dt>
               <dd>{item.channel ? t(`channel.${item.channel}`) : t('common:state.none')}</dd>
               <dt>{t('fields.requesterType')}</dt>
@@ -104,37 +65,22 @@ export function ConsultationDetail() {
                   </dd>
                 </>
               ) : null}
-              {item.closedAt ? (
-                <>
-                  <dt>{t('fields.closedAt')}</dt>
-                  <dd>{dateTime(item.closedAt)}</dd>
-                </>
-              ) : null}
-              <dt>{t('fields.lastEventAt')}</dt>
-              <dd>{dateTime(item.lastEventAt)}</dd>
-            </dl>
-            <p className="muted small">{t('consultations.sealedNote')}</p>
-          </section>
-          <section aria-labelledby="consultation-actions">
-            <h2 id="consultation-actions">{t('detail.actions')}</h2>
-            <Announcer>
-              {allowed.length === 0 ? <p className="muted">{t('detail.noActions')}</p> : null}
-              <div className="commands">
-                {allowed.includes('ScheduleConsultation') ? <Schedule item={item} key={`schedule-${item.version}`} /> : null}
-                {allowed.includes('RecordConsultationHeld') ? <RecordHeld item={item} /> : null}
-                {allowed.includes('GiveAdvice') ? <GiveAdvice item={item} /> : null}
-                {allowed.includes('ScheduleFollowUp') ? <ScheduleFollowUp item={item} /> : null}
-                {allowed.includes('CompleteFollowUp') && item.followUpOpen ? <CompleteFollowUp item={item} /> : null}
-                {allowed.includes('CloseConsultation') && !item.followUpOpen ? <Close item={item} /> : null}
-                {allowed.includes('RecordNoShow') ? <NoShow item={item} /> : null}
-                {allowed.includes('EscalateConsultation') ? <Escalate item={item} /> : null}
-                {allowed.includes('CancelConsultation') ? <Cancel item={item} /> : null}
-              </div>
-            </Announcer>
-          </section>
-        </>
-      ) : null}
-    </Page>
+            </FactsCard>
+            <CommandsSection register="consultations" none={allowed.length === 0}>
+              {allowed.includes('ScheduleConsultation') ? <Schedule item={item} key={`schedule-${item.version}`} /> : null}
+              {allowed.includes('RecordConsultationHeld') ? <RecordHeld item={item} /> : null}
+              {allowed.includes('GiveAdvice') ? <GiveAdvice item={item} /> : null}
+              {allowed.includes('ScheduleFollowUp') ? <ScheduleFollowUp item={item} /> : null}
+              {allowed.includes('CompleteFollowUp') && item.followUpOpen ? <CompleteFollowUp item={item} /> : null}
+              {allowed.includes('CloseConsultation') && !item.followUpOpen ? <PlainCommand register="consultations" item={item} command="close" title={t('consultations.cmd.close')} intro={t('consultations.cmd.closeIntro')} submit={t('consultations.cmd.closeSubmit')} /> : null}
+              {allowed.includes('RecordNoShow') ? <PlainCommand register="consultations" item={item} command="record-no-show" title={t('consultations.cmd.noShow')} intro={t('consultations.cmd.noShowIntro')} submit={t('consultations.cmd.noShowSubmit')} /> : null}
+              {allowed.includes('EscalateConsultation') ? <Escalate item={item} /> : null}
+              {allowed.includes('CancelConsultation') ? <CancelCommand register="consultations" item={item} title={t('consultations.cmd.cancel')} submit={t('consultations.cmd.cancelSubmit')} /> : null}
+            </CommandsSection>
+          </>
+        );
+      }}
+    </RegisterDetail>
   );
 }
 
@@ -150,7 +96,7 @@ function Schedule({ item }: { item: ConsultationItem }) {
       [
         ['scheduledFor', !scheduledFor ? t('validation.required') : bangkokToInstant(scheduledFor) ? '' : t('validation.dateTime')],
         ['location', place.trim() ? '' : t('validation.required')],
-        ['advisorUserIds', advisorProblems(t, advisors)],
+        ['advisorUserIds', userIdsProblem(t, advisors)],
       ],
       () => ({ scheduledFor: bangkokToInstant(scheduledFor), location: place.trim(), advisorUserIds: lines(advisors) }),
     );
@@ -176,7 +122,7 @@ function RecordHeld({ item }: { item: ConsultationItem }) {
       [
         ['heldAt', pastInstantProblem(t, heldAt, true)],
         ['durationMin', Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440 ? '' : t('validation.minutes')],
-        ['advisorUserIds', advisorProblems(t, advisors)],
+        ['advisorUserIds', userIdsProblem(t, advisors)],
       ],
       () => ({ heldAt: bangkokToInstant(heldAt), durationMin: minutes, advisorUserIds: lines(advisors) }),
     );
@@ -263,30 +209,6 @@ function CompleteFollowUp({ item }: { item: ConsultationItem }) {
       <SelectField label={t('fields.followUpResult')} name="result" required value={result} onChange={(e) => setResult(e.target.value)} error={command.error} placeholder={t('filters.choose')} options={FOLLOW_UP_RESULTS.map((value) => ({ value, label: t(`followUpResult.${value}`) }))} />
       <TextField label={t('fields.completedAtInput')} name="completedAt" type="datetime-local" value={completedAt} onChange={(e) => setCompletedAt(e.target.value)} error={command.error} hint={t('hints.defaultNow')} />
       <TextArea label={t('fields.followUpNote')} name="note" value={note} onChange={(e) => setNote(e.target.value)} error={command.error} hint={t('hints.sealed')} rows={3} />
-    </CommandCard>
-  );
-}
-
-function Close({ item }: { item: ConsultationItem }) {
-  const { t } = useTranslation('clinic');
-  const command = useConsultationCommand<Record<string, never>>(item, 'close');
-  return <CommandCard title={t('consultations.cmd.close')} intro={t('consultations.cmd.closeIntro')} submit={t('consultations.cmd.closeSubmit')} onSubmit={() => command.submit([], () => ({}))} pending={command.pending} error={command.error} />;
-}
-
-function NoShow({ item }: { item: ConsultationItem }) {
-  const { t } = useTranslation('clinic');
-  const command = useConsultationCommand<Record<string, never>>(item, 'record-no-show');
-  return <CommandCard title={t('consultations.cmd.noShow')} intro={t('consultations.cmd.noShowIntro')} submit={t('consultations.cmd.noShowSubmit')} onSubmit={() => command.submit([], () => ({}))} pending={command.pending} error={command.error} />;
-}
-
-function Cancel({ item }: { item: ConsultationItem }) {
-  const { t } = useTranslation('clinic');
-  const command = useConsultationCommand<Record<string, unknown>>(item, 'cancel');
-  const [reason, setReason] = useState('');
-  const submit = () => command.submit([['reason', reason.trim() ? '' : t('validation.required')]], () => ({ reason: reason.trim() }));
-  return (
-    <CommandCard title={t('consultations.cmd.cancel')} submit={t('consultations.cmd.cancelSubmit')} onSubmit={submit} pending={command.pending} error={command.error} danger>
-      <TextField label={t('fields.cancelReason')} name="reason" required value={reason} onChange={(e) => setReason(e.target.value)} error={command.error} maxLength={500} hint={t('hints.nonPersonal')} />
     </CommandCard>
   );
 }

@@ -11,11 +11,6 @@ export interface Versioned {
   version: number;
 }
 
-export interface Page<T> {
-  items: T[];
-  next?: string;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OPAQUE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
@@ -43,6 +38,21 @@ export function lines(text: string): string[] {
 
 export const isUuid = (value: string) => UUID.test(value);
 export const isOpaqueId = (value: string) => OPAQUE_ID.test(value);
+
+/** A required list of user ids, one a line: the problem to show, or '' when every line is a UUID. */
+export function userIdsProblem(t: (key: string) => string, text: string): string {
+  const ids = lines(text);
+  if (ids.length === 0) return t('validation.required');
+  return ids.every(isUuid) ? '' : t('validation.userIds');
+}
+
+/** A `datetime-local` value that must lie in the past (Bangkok time): the problem to show, or ''. */
+export function pastInstantProblem(t: (key: string) => string, value: string, required: boolean): string {
+  if (!value) return required ? t('validation.required') : '';
+  const instant = bangkokToInstant(value);
+  if (!instant) return t('validation.dateTime');
+  return instant <= new Date().toISOString() ? '' : t('validation.past');
+}
 
 /**
  * A form's own check before anything is sent: the same shape as the server's answer, so the fields show
@@ -264,34 +274,6 @@ export function Checkbox({ label, name, checked, onChange }: { label: string; na
 /** A status as a badge: text always, colour only as a second signal. */
 export function StatusBadge({ label, tone }: { label: string; tone?: 'ok' | 'warn' | 'danger' }) {
   return <span className={`badge${tone ? ` badge-${tone}` : ''}`}>{label}</span>;
-}
-
-/** "Load more" under a server-paginated list. */
-export function LoadMore({ hasMore, loading, onMore, count }: { hasMore: boolean; loading: boolean; onMore: () => void; count: number }) {
-  const { t } = useTranslation();
-  return (
-    <div className="row">
-      <p className="muted small" role="status" aria-live="polite">
-        {t('pager.showing', { count })}
-      </p>
-      {hasMore ? (
-        <button type="button" className="secondary" onClick={onMore} disabled={loading}>
-          {loading ? t('state.loading') : t('action.more')}
-        </button>
-      ) : null}
-    </div>
-  );
-}
-
-/** Keeps a form's field values in one object. */
-export function useFields<T extends Record<string, string>>(initial: T) {
-  const [values, setValues] = useState<T>(initial);
-  const bind = (name: keyof T & string) => ({
-    name,
-    value: values[name],
-    onChange: (event: { target: { value: string } }) => setValues((current) => ({ ...current, [name]: event.target.value })),
-  });
-  return { values, setValues, bind, reset: () => setValues(initial) };
 }
 
 /** Surveillance visits are investigative work: the API lets investigators and supervisors read and change them. */

@@ -1,12 +1,12 @@
 import { useState, useSyncExternalStore } from 'react';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from '@tanstack/react-query';
 import { AGENCY_CLAIMED_STATUSES, CHECKLIST_RESULTS, SEVERITIES, VERIFICATION_STATUSES, VISIT_ALLOWED_COMMANDS, type VisitPhase } from '#domain';
-import { api } from '../../shared/api.js';
-import { ErrorMessage, Loading, Notice, Page, SelectField, TextArea, TextField, categoryOptions, useFormat } from '../../shared/ui.js';
+import { Table } from '../../shared/lists.js';
+import { SelectField, TextArea, TextField, categoryOptions, useFormat } from '../../shared/ui.js';
 import { useUser } from '../../staff/auth.js';
-import { Announcer, CheckboxGroup, CommandCard, StatusBadge, bangkokNow, bangkokToInstant, isUuid, lines, useCheckedCommand } from './kit.js';
+import { CheckboxGroup, CommandCard, StatusBadge, bangkokNow, bangkokToInstant, isUuid, lines, pastInstantProblem, userIdsProblem } from './kit.js';
+import { CancelCommand, CommandsSection, FactsCard, PlainCommand, RegisterDetail, useRegisterCommand, useRegisterItem } from './frames.js';
 import { visitTone, type RecommendationItem, type VisitItem } from './visits.js';
 
 type Command = (typeof VISIT_ALLOWED_COMMANDS)[VisitPhase][number];
@@ -40,25 +40,8 @@ function useNotedFindings(visitId: string): NotedFinding[] {
   );
 }
 
-function useVisitCommand<Body>(item: VisitItem, command: string, message?: Parameters<typeof useCheckedCommand>[1]) {
-  return useCheckedCommand<Body>(
-    {
-      detailPath: `/visits/${item.id}`,
-      detailKey: ['clinic', 'visit', item.id],
-      listKey: ['clinic', 'visits'],
-      version: item.version,
-      command,
-      withoutIfMatch: command === 'escalate',
-    },
-    message,
-  );
-}
-
-function pastInstantProblem(t: (key: string) => string, value: string, required: boolean): string {
-  if (!value) return required ? t('validation.required') : '';
-  const instant = bangkokToInstant(value);
-  if (!instant) return t('validation.dateTime');
-  return instant <= new Date().toISOString() ? '' : t('validation.past');
+function useVisitCommand<Body>(item: VisitItem, command: string) {
+  return useRegisterCommand<Body>('visits', item, command);
 }
 
 function recommendationLabel(t: (key: string, options?: Record<string, unknown>) => string, item: VisitItem, recommendation: RecommendationItem): string {
@@ -69,29 +52,15 @@ export function VisitDetail() {
   const { id = '' } = useParams();
   const { t } = useTranslation('clinic');
   const { date, dateTime, province, category, number } = useFormat();
-  const location = useLocation();
-  const created = (location.state as { created?: boolean } | null)?.created;
-  const detail = useQuery({ queryKey: ['clinic', 'visit', id], queryFn: ({ signal }) => api<VisitItem>(`/visits/${id}`, { signal }) });
-  const item = detail.data;
-  const allowed: readonly Command[] = item ? (VISIT_ALLOWED_COMMANDS[item.status as VisitPhase] ?? []) : [];
-  const unverified = item ? item.recommendations.filter((r) => r.status === 'issued' || r.status === 'sent' || r.status === 'responded' || r.status === 'partially' || r.status === 'not_implemented') : [];
+  const detail = useRegisterItem<VisitItem>('visits', id);
   return (
-    <Page title={t('visits.detailTitle')}>
-      <p>
-        <Link to="/clinic/visits">{t('visits.backToList')}</Link>
-      </p>
-      {created ? <Notice kind="success">{t('visits.created')}</Notice> : null}
-      <ErrorMessage error={detail.error} />
-      {detail.isPending ? <Loading /> : null}
-      {item ? (
-        <>
-          <section className="card" aria-labelledby="visit-facts">
-            <h2 id="visit-facts">{t('detail.facts')}</h2>
-            <dl className="facts">
-              <dt>{t('fields.status')}</dt>
-              <dd>
-                <StatusBadge label={t(`visitStatus.${item.status}`)} tone={visitTone(item.status)} />
-              </dd>
+    <RegisterDetail title={t('visits.detailTitle')} backLabel={t('visits.backToList')} createdLabel={t('visits.created')} register="visits" detail={detail}>
+      {(item) => {
+        const allowed: readonly Command[] = VISIT_ALLOWED_COMMANDS[item.status as VisitPhase] ?? [];
+        const unverified = item.recommendations.filter((r) => r.status === 'issued' || r.status === 'sent' || r.status === 'responded' || r.status === 'partially' || r.status === 'not_implemented');
+        return (
+          <>
+            <FactsCard register="visits" item={item} note={t('visits.sealedNote')} status={<StatusBadge label={t(`visitStatus.${item.status}`)} tone={visitTone(item.status)} />}>
               <dt>{t('fields.agencyId')}</dt>
               <dd>{item.agencyId ?? t('common:state.none')}</dd>
               <dt>{t('fields.province')}</dt>
@@ -133,26 +102,15 @@ export function VisitDetail() {
                   </dd>
                 </>
               ) : null}
-              {item.closedAt ? (
-                <>
-                  <dt>{t('fields.closedAt')}</dt>
-                  <dd>{dateTime(item.closedAt)}</dd>
-                </>
-              ) : null}
-              <dt>{t('fields.lastEventAt')}</dt>
-              <dd>{dateTime(item.lastEventAt)}</dd>
-            </dl>
-            <p className="muted small">{t('visits.sealedNote')}</p>
-          </section>
-          <section className="card" aria-labelledby="visit-recommendations">
-            <h2 id="visit-recommendations">{t('visits.recommendations')}</h2>
-            {item.recommendations.length === 0 ? (
-              <p className="muted">{t('visits.noRecommendations')}</p>
-            ) : (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
+            </FactsCard>
+            <section className="card" aria-labelledby="visit-recommendations">
+              <h2 id="visit-recommendations">{t('visits.recommendations')}</h2>
+              {item.recommendations.length === 0 ? (
+                <p className="muted">{t('visits.noRecommendations')}</p>
+              ) : (
+                <Table
+                  columns={
+                    <>
                       <th scope="col">{t('fields.recommendation')}</th>
                       <th scope="col">{t('fields.issuedAt')}</th>
                       <th scope="col">{t('fields.dueAt')}</th>
@@ -160,49 +118,42 @@ export function VisitDetail() {
                       <th scope="col">{t('fields.claimedStatus')}</th>
                       <th scope="col">{t('fields.respondedAt')}</th>
                       <th scope="col">{t('fields.verifiedAt')}</th>
+                    </>
+                  }
+                >
+                  {item.recommendations.map((recommendation) => (
+                    <tr key={recommendation.recommendationId}>
+                      <td>{recommendationLabel(t, item, recommendation)}</td>
+                      <td>{date(recommendation.issuedAt)}</td>
+                      <td>
+                        {date(recommendation.dueAt)} {recommendation.overdue ? <StatusBadge label={t('state.overdue')} tone="danger" /> : null}
+                      </td>
+                      <td>
+                        <StatusBadge label={t(`recommendationStatus.${recommendation.status}`)} tone={recommendation.status === 'verified_implemented' ? 'ok' : recommendation.status === 'not_implemented' ? 'danger' : 'warn'} />
+                      </td>
+                      <td>{recommendation.claimedStatus ? t(`claimedStatus.${recommendation.claimedStatus}`) : t('common:state.none')}</td>
+                      <td>{date(recommendation.respondedAt) || t('common:state.none')}</td>
+                      <td>{date(recommendation.verifiedAt) || t('common:state.none')}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {item.recommendations.map((recommendation) => (
-                      <tr key={recommendation.recommendationId}>
-                        <td>{recommendationLabel(t, item, recommendation)}</td>
-                        <td>{date(recommendation.issuedAt)}</td>
-                        <td>
-                          {date(recommendation.dueAt)} {recommendation.overdue ? <StatusBadge label={t('state.overdue')} tone="danger" /> : null}
-                        </td>
-                        <td>
-                          <StatusBadge label={t(`recommendationStatus.${recommendation.status}`)} tone={recommendation.status === 'verified_implemented' ? 'ok' : recommendation.status === 'not_implemented' ? 'danger' : 'warn'} />
-                        </td>
-                        <td>{recommendation.claimedStatus ? t(`claimedStatus.${recommendation.claimedStatus}`) : t('common:state.none')}</td>
-                        <td>{date(recommendation.respondedAt) || t('common:state.none')}</td>
-                        <td>{date(recommendation.verifiedAt) || t('common:state.none')}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </section>
-          <section aria-labelledby="visit-actions">
-            <h2 id="visit-actions">{t('detail.actions')}</h2>
-            <Announcer>
-              {allowed.length === 0 ? <p className="muted">{t('detail.noActions')}</p> : null}
-              <div className="commands">
-                {allowed.includes('RecordVisitConducted') ? <RecordConducted item={item} /> : null}
-                {allowed.includes('NoteFinding') ? <NoteFinding item={item} /> : null}
-                {allowed.includes('IssueRecommendation') ? <IssueRecommendation item={item} /> : null}
-                {allowed.includes('SendRecommendations') ? <SendRecommendations item={item} /> : null}
-                {allowed.includes('RecordAgencyResponse') && item.recommendations.length > 0 ? <AgencyResponse item={item} /> : null}
-                {allowed.includes('VerifyRecommendation') && item.recommendations.length > 0 ? <Verify item={item} candidates={unverified.length > 0 ? unverified : item.recommendations} /> : null}
-                {allowed.includes('CloseVisit') ? <CloseVisit item={item} /> : null}
-                {allowed.includes('EscalateVisitToCase') ? <Escalate item={item} /> : null}
-                {allowed.includes('CancelVisit') ? <CancelVisit item={item} /> : null}
-              </div>
-            </Announcer>
-          </section>
-        </>
-      ) : null}
-    </Page>
+                  ))}
+                </Table>
+              )}
+            </section>
+            <CommandsSection register="visits" none={allowed.length === 0}>
+              {allowed.includes('RecordVisitConducted') ? <RecordConducted item={item} /> : null}
+              {allowed.includes('NoteFinding') ? <NoteFinding item={item} /> : null}
+              {allowed.includes('IssueRecommendation') ? <IssueRecommendation item={item} /> : null}
+              {allowed.includes('SendRecommendations') ? <SendRecommendations item={item} /> : null}
+              {allowed.includes('RecordAgencyResponse') && item.recommendations.length > 0 ? <AgencyResponse item={item} /> : null}
+              {allowed.includes('VerifyRecommendation') && item.recommendations.length > 0 ? <Verify item={item} candidates={unverified.length > 0 ? unverified : item.recommendations} /> : null}
+              {allowed.includes('CloseVisit') ? <PlainCommand register="visits" item={item} command="close" title={t('visits.cmd.close')} intro={t('visits.cmd.closeIntro')} submit={t('visits.cmd.closeSubmit')} /> : null}
+              {allowed.includes('EscalateVisitToCase') ? <PlainCommand register="visits" item={item} command="escalate" title={t('visits.cmd.escalate')} intro={t('visits.cmd.escalateIntro')} submit={t('visits.cmd.escalateSubmit')} danger message={(result) => t('visits.escalated', { number: result.openedNo ?? '' })} /> : null}
+              {allowed.includes('CancelVisit') ? <CancelCommand register="visits" item={item} title={t('visits.cmd.cancel')} submit={t('visits.cmd.cancelSubmit')} /> : null}
+            </CommandsSection>
+          </>
+        );
+      }}
+    </RegisterDetail>
   );
 }
 
@@ -226,7 +177,7 @@ function RecordConducted({ item }: { item: VisitItem }) {
     const codes = rows.map((row) => row.itemCode.trim());
     const problems: [string, string][] = [
       ['conductedAt', pastInstantProblem(t, conductedAt, true)],
-      ['teamUserIds', teamIds.length === 0 ? t('validation.required') : teamIds.every(isUuid) ? '' : t('validation.userIds')],
+      ['teamUserIds', userIdsProblem(t, team)],
     ];
     rows.forEach((row, index) => {
       const code = row.itemCode.trim();
@@ -406,29 +357,6 @@ function Verify({ item, candidates }: { item: VisitItem; candidates: Recommendat
       <SelectField label={t('fields.recommendation')} name="recommendationId" required value={recommendationId} onChange={(e) => setRecommendationId(e.target.value)} error={command.error} placeholder={t('filters.choose')} options={item.recommendations.map((r) => ({ value: r.recommendationId, label: `${recommendationLabel(t, item, r)} · ${t(`recommendationStatus.${r.status}`)}` }))} />
       <SelectField label={t('fields.verification')} name="status" required value={status} onChange={(e) => setStatus(e.target.value)} error={command.error} placeholder={t('filters.choose')} options={VERIFICATION_STATUSES.map((value) => ({ value, label: t(`verification.${value}`) }))} />
       <TextField label={t('fields.verifiedAtInput')} name="verifiedAt" type="datetime-local" value={verifiedAt} onChange={(e) => setVerifiedAt(e.target.value)} error={command.error} hint={t('hints.defaultNow')} />
-    </CommandCard>
-  );
-}
-
-function CloseVisit({ item }: { item: VisitItem }) {
-  const { t } = useTranslation('clinic');
-  const command = useVisitCommand<Record<string, never>>(item, 'close');
-  return <CommandCard title={t('visits.cmd.close')} intro={t('visits.cmd.closeIntro')} submit={t('visits.cmd.closeSubmit')} onSubmit={() => command.submit([], () => ({}))} pending={command.pending} error={command.error} />;
-}
-
-function Escalate({ item }: { item: VisitItem }) {
-  const { t } = useTranslation('clinic');
-  const command = useVisitCommand<Record<string, never>>(item, 'escalate', (result) => t('visits.escalated', { number: result.openedNo ?? '' }));
-  return <CommandCard title={t('visits.cmd.escalate')} intro={t('visits.cmd.escalateIntro')} submit={t('visits.cmd.escalateSubmit')} onSubmit={() => command.submit([], () => ({}))} pending={command.pending} error={command.error} danger />;
-}
-
-function CancelVisit({ item }: { item: VisitItem }) {
-  const { t } = useTranslation('clinic');
-  const command = useVisitCommand<Record<string, unknown>>(item, 'cancel');
-  const [reason, setReason] = useState('');
-  return (
-    <CommandCard title={t('visits.cmd.cancel')} submit={t('visits.cmd.cancelSubmit')} onSubmit={() => command.submit([['reason', reason.trim() ? '' : t('validation.required')]], () => ({ reason: reason.trim() }))} pending={command.pending} error={command.error} danger>
-      <TextField label={t('fields.cancelReason')} name="reason" required value={reason} onChange={(e) => setReason(e.target.value)} error={command.error} maxLength={500} hint={t('hints.nonPersonal')} />
     </CommandCard>
   );
 }

@@ -1,8 +1,8 @@
-import { Link, useSearchParams } from 'react-router';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../../shared/api.js';
-import { Empty, ErrorMessage, Loading, Page, SelectField, useFormat } from '../../shared/ui.js';
+import { ListResults, LoadMore, useCursorList, useUrlFilters } from '../../shared/lists.js';
+import { Page, SelectField, useFormat } from '../../shared/ui.js';
 import { useUser } from '../../staff/auth.js';
 import { custodianKeys, type RequestPage, type RequestStatus } from './types.js';
 
@@ -21,23 +21,10 @@ export function RequestList() {
   const { t } = useTranslation('custodian');
   const format = useFormat();
   const me = useUser();
-  const [search, setSearch] = useSearchParams();
-  const statusParam = search.get('status') ?? 'pending';
-  const status = (STATUSES as readonly string[]).includes(statusParam) ? statusParam : 'pending';
-  const sortParam = search.get('sort') ?? 'requestedAt';
-  const sort = (SORTS as readonly string[]).includes(sortParam) ? sortParam : 'requestedAt';
-  const list = useInfiniteQuery({
-    queryKey: [...custodianKeys.list, status, sort],
-    queryFn: ({ pageParam, signal }) => api<RequestPage>(`/privacy/identity-requests${query({ status, sort, limit: PAGE_SIZE, after: pageParam })}`, { signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next,
-  });
-  const rows = list.data?.pages.flatMap((page) => page.items) ?? [];
-  const set = (name: string, value: string) => {
-    const next = new URLSearchParams(search);
-    next.set(name, value);
-    setSearch(next, { replace: true });
-  };
+  const { filters, setFilter: set } = useUrlFilters({ status: 'pending', sort: 'requestedAt' });
+  const status = (STATUSES as readonly string[]).includes(filters.status) ? filters.status : 'pending';
+  const sort = (SORTS as readonly string[]).includes(filters.sort) ? filters.sort : 'requestedAt';
+  const { list, items: rows } = useCursorList([...custodianKeys.list, status, sort], (after, { signal }) => api<RequestPage>(`/privacy/identity-requests${query({ status, sort, limit: PAGE_SIZE, after })}`, { signal }));
   const user = (id: string | null) => (!id ? t('common:state.none') : id === me.userId ? t('list.you') : t('list.user', { id: id.slice(0, 8) }));
   return (
     <Page title={t('list.title')}>
@@ -46,10 +33,7 @@ export function RequestList() {
         <SelectField label={t('list.status')} name="status" options={STATUSES.map((value) => ({ value, label: t(`status.${value}`) }))} value={status} onChange={(e) => set('status', e.target.value)} />
         <SelectField label={t('list.sort')} name="sort" options={SORTS.map((value) => ({ value, label: t(`list.sortOptions.${value}`) }))} value={sort} onChange={(e) => set('sort', e.target.value)} />
       </form>
-      {list.isPending ? <Loading /> : null}
-      <ErrorMessage error={list.error} />
-      {list.isSuccess && rows.length === 0 ? <Empty>{t('list.empty')}</Empty> : null}
-      {rows.length > 0 ? (
+      <ListResults list={list} count={rows.length} empty={t('list.empty')}>
         <div className="table-wrap">
           <table>
             <caption className="visually-hidden">{t('list.tableCaption')}</caption>
@@ -84,17 +68,8 @@ export function RequestList() {
             </tbody>
           </table>
         </div>
-      ) : null}
-      <div className="row">
-        <p className="muted small" role="status" aria-live="polite">
-          {rows.length > 0 ? t('list.showing', { count: rows.length }) : ''}
-        </p>
-        {list.hasNextPage ? (
-          <button type="button" className="secondary" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            {t('list.more', { limit: PAGE_SIZE })}
-          </button>
-        ) : null}
-      </div>
+      </ListResults>
+      <LoadMore list={list} count={rows.length} status={rows.length > 0 ? t('list.showing', { count: rows.length }) : ''} label={t('list.more', { limit: PAGE_SIZE })} loadingLabel={t('list.more', { limit: PAGE_SIZE })} />
     </Page>
   );
 }

@@ -1,10 +1,10 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { TIP_CHANNELS, TIP_STATUSES } from '#domain';
 import { api, query } from '../../shared/api.js';
-import { Empty, ErrorMessage, Loading, Page, SelectField, TextField, categoryOptions, provinceOptions, useFormat } from '../../shared/ui.js';
+import { ListResults, MoreButton, useCursorList, useUrlFilters } from '../../shared/lists.js';
+import { ErrorMessage, Page, SelectField, TextField, categoryOptions, provinceOptions, useFormat } from '../../shared/ui.js';
 import { useAuth } from '../../staff/auth.js';
 import { OPEN_STATUSES, SCREENING_ATTENTION_DAYS, ageInDays, isOpen, tipKeys, type Page as TipPage, type TipItem } from './api.js';
 import { useOpenCase } from './open-case.js';
@@ -26,11 +26,10 @@ export function Queue() {
   const { t } = useTranslation('intake');
   const { language, code, province, category, date, number } = useFormat();
   const { hasRole } = useAuth();
-  const [params, setParams] = useSearchParams();
+  const { filters, setFilter, clear } = useUrlFilters(Object.fromEntries(FILTERS.map((name) => [name, ''])) as Record<Filter, string>);
   const [selected, setSelected] = useState<Map<string, string>>(new Map());
   const openCase = useOpenCase();
 
-  const filters = useMemo(() => Object.fromEntries(FILTERS.map((name) => [name, params.get(name) ?? ''])) as Record<Filter, string>, [params]);
   const status = filters.status === '' ? 'open' : filters.status;
   const apiParams = {
     status: status === 'open' ? OPEN_STATUSES.join(',') : status === 'all' ? undefined : status,
@@ -44,20 +43,7 @@ export function Queue() {
     sort: filters.sort || undefined,
   };
 
-  const tips = useInfiniteQuery({
-    queryKey: tipKeys.queue(apiParams),
-    queryFn: ({ pageParam, signal }) => api<TipPage<TipItem>>(`/tips${query({ ...apiParams, limit: PAGE_SIZE, after: pageParam })}`, { signal }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next,
-  });
-  const rows = tips.data?.pages.flatMap((page) => page.items) ?? [];
-
-  const setFilter = (name: Filter, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  };
+  const { list: tips, items: rows } = useCursorList(tipKeys.queue(apiParams), (after, { signal }) => api<TipPage<TipItem>>(`/tips${query({ ...apiParams, limit: PAGE_SIZE, after })}`, { signal }));
 
   const toggle = (tip: TipItem, on: boolean) => {
     setSelected((current) => {
@@ -123,7 +109,7 @@ export function Queue() {
           <TextField label={t('queue.receivedBefore')} name="receivedBefore" type="date" value={filters.receivedBefore} onChange={(e) => setFilter('receivedBefore', e.target.value)} />
           <SelectField label={t('queue.sort')} name="sort" value={filters.sort || 'receivedAt'} onChange={(e) => setFilter('sort', e.target.value === 'receivedAt' ? '' : e.target.value)} options={SORTS.map((value) => ({ value, label: t(`queue.sortOptions.${value}`) }))} />
         </div>
-        <button type="button" className="secondary" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+        <button type="button" className="secondary" onClick={clear}>
           {t('queue.clear')}
         </button>
       </form>
@@ -138,94 +124,85 @@ export function Queue() {
       ) : null}
       <ErrorMessage error={openCase.error} />
 
-      {tips.isPending ? <Loading /> : null}
-      <ErrorMessage error={tips.error} />
-      {tips.isSuccess && rows.length === 0 ? <Empty>{t('queue.empty')}</Empty> : null}
-      {rows.length > 0 ? (
-        <>
-          <p className="muted" role="status" aria-live="polite">
-            {t('queue.count', { count: rows.length })}
-          </p>
-          <div className="table-wrap">
-            <table>
-              <caption className="sr-only">{t('queue.caption')}</caption>
-              <thead>
-                <tr>
-                  {canOpenCase ? <th scope="col">{t('queue.select')}</th> : null}
-                  <th scope="col">{t('queue.tipNo')}</th>
-                  <th scope="col">{t('queue.received')}</th>
-                  <th scope="col">{t('queue.age')}</th>
-                  <th scope="col">{t('queue.status')}</th>
-                  <th scope="col">{t('queue.channel')}</th>
-                  <th scope="col">{t('queue.province')}</th>
-                  <th scope="col">{t('queue.category')}</th>
-                  <th scope="col" className="num">
-                    {t('queue.messages')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('queue.attachments')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((tip) => {
-                  const age = ageInDays(tip.receivedAt);
-                  const open = isOpen(tip);
-                  return (
-                    <tr key={tip.id}>
-                      {canOpenCase ? (
-                        <td>
-                          {open ? <input type="checkbox" aria-label={t('queue.selectTip', { tipNo: tip.tipNo })} checked={selected.has(tip.id)} onChange={(e) => toggle(tip, e.target.checked)} /> : null}
-                        </td>
+      <ListResults list={tips} count={rows.length} empty={t('queue.empty')}>
+        <p className="muted" role="status" aria-live="polite">
+          {t('queue.count', { count: rows.length })}
+        </p>
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">{t('queue.caption')}</caption>
+            <thead>
+              <tr>
+                {canOpenCase ? <th scope="col">{t('queue.select')}</th> : null}
+                <th scope="col">{t('queue.tipNo')}</th>
+                <th scope="col">{t('queue.received')}</th>
+                <th scope="col">{t('queue.age')}</th>
+                <th scope="col">{t('queue.status')}</th>
+                <th scope="col">{t('queue.channel')}</th>
+                <th scope="col">{t('queue.province')}</th>
+                <th scope="col">{t('queue.category')}</th>
+                <th scope="col" className="num">
+                  {t('queue.messages')}
+                </th>
+                <th scope="col" className="num">
+                  {t('queue.attachments')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((tip) => {
+                const age = ageInDays(tip.receivedAt);
+                const open = isOpen(tip);
+                return (
+                  <tr key={tip.id}>
+                    {canOpenCase ? (
+                      <td>
+                        {open ? <input type="checkbox" aria-label={t('queue.selectTip', { tipNo: tip.tipNo })} checked={selected.has(tip.id)} onChange={(e) => toggle(tip, e.target.checked)} /> : null}
+                      </td>
+                    ) : null}
+                    <td>
+                      <Link to={tip.id}>{tip.tipNo}</Link>
+                    </td>
+                    <td>{date(tip.receivedAt)}</td>
+                    <td>
+                      {t('queue.days', { count: age })}
+                      {open && age >= SCREENING_ATTENTION_DAYS ? (
+                        <>
+                          {' '}
+                          <span className="badge badge-danger">{t('queue.overdue', { days: SCREENING_ATTENTION_DAYS })}</span>
+                        </>
                       ) : null}
-                      <td>
-                        <Link to={tip.id}>{tip.tipNo}</Link>
-                      </td>
-                      <td>{date(tip.receivedAt)}</td>
-                      <td>
-                        {t('queue.days', { count: age })}
-                        {open && age >= SCREENING_ATTENTION_DAYS ? (
-                          <>
-                            {' '}
-                            <span className="badge badge-danger">{t('queue.overdue', { days: SCREENING_ATTENTION_DAYS })}</span>
-                          </>
-                        ) : null}
-                      </td>
-                      <td>
-                        <StatusBadge status={tip.status} />
-                        {open && !tip.acknowledgedAt ? (
-                          <>
-                            {' '}
-                            <span className="badge badge-warn">{t('queue.notAcknowledged')}</span>
-                          </>
-                        ) : null}
-                      </td>
-                      <td>{code('channel', tip.channel)}</td>
-                      <td>{province(tip.provinceCode)}</td>
-                      <td>{category(tip.categoryGuess)}</td>
-                      <td className="num">
-                        {number(tip.reporterMessages)}
-                        {tip.awaitingReply ? (
-                          <>
-                            {' '}
-                            <span className="badge badge-warn">{t('queue.awaiting')}</span>
-                          </>
-                        ) : null}
-                      </td>
-                      <td className="num">{number(tip.attachmentCount)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          {tips.hasNextPage ? (
-            <button type="button" className="secondary" disabled={tips.isFetchingNextPage} onClick={() => void tips.fetchNextPage()}>
-              {tips.isFetchingNextPage ? t('common:state.loading') : t('common:action.more')}
-            </button>
-          ) : null}
-        </>
-      ) : null}
+                    </td>
+                    <td>
+                      <StatusBadge status={tip.status} />
+                      {open && !tip.acknowledgedAt ? (
+                        <>
+                          {' '}
+                          <span className="badge badge-warn">{t('queue.notAcknowledged')}</span>
+                        </>
+                      ) : null}
+                    </td>
+                    <td>{code('channel', tip.channel)}</td>
+                    <td>{province(tip.provinceCode)}</td>
+                    <td>{category(tip.categoryGuess)}</td>
+                    <td className="num">
+                      {number(tip.reporterMessages)}
+                      {tip.awaitingReply ? (
+                        <>
+                          {' '}
+                          <span className="badge badge-warn">{t('queue.awaiting')}</span>
+                        </>
+                      ) : null}
+                    </td>
+                    <td className="num">{number(tip.attachmentCount)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+        <MoreButton list={tips} />
+      </ListResults>
     </Page>
   );
 }
