@@ -63,6 +63,25 @@ describe('projection runtime on SQLite', () => {
     await manager.stop();
   });
 
+  it('lets I/O callbacks run between batches while catching up (a server stays responsive during a rebuild)', async () => {
+    await seed(40, 5);
+    const build = await readModels.createBuild(counter().definition);
+    const projector = new Projector(events, readModels, counter(), build.table, { batchSize: 5 });
+    // Counts the turns of the event loop's check phase (where I/O callbacks have run) during the catch-up.
+    let turns = 0;
+    let done = false;
+    const tick = (): void => {
+      if (done) return;
+      turns += 1;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const applied = await projector.catchUp();
+    done = true;
+    expect(applied).toBe(200);
+    expect(turns).toBeGreaterThanOrEqual(39); // one turn at least between each of the 40 batches
+  });
+
   it('serves the old build during a side-by-side rebuild and swaps only when caught up', async () => {
     await seed(30, 4);
     const v1 = new ProjectionManager(events, readModels, [counter(1)]);

@@ -30,6 +30,13 @@ export interface ProjectorStatus {
  * transaction, commits the writes with the new checkpoint, and waits for appends when caught up. A crash
  * at any point loses at most an uncommitted batch, which is applied again from the checkpoint.
  */
+/**
+ * Lets I/O callbacks run between batches. An embedded store answers synchronously, so a catch-up over a large
+ * log would otherwise be one unbroken chain of microtasks: the process could not answer a single HTTP request
+ * (not even its readiness probe) until every read model had caught up — minutes on a million-event log.
+ */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export class Projector {
   private state: ProjectorState = 'idle';
   private lastError: string | undefined;
@@ -59,6 +66,7 @@ export class Projector {
       const read = await this.step();
       total += read;
       if (read === 0 || this.state === 'failed' || this.abort.signal.aborted) return total;
+      await yieldToIo();
     }
   }
 
@@ -140,6 +148,7 @@ export class Projector {
         try {
           const read = await this.step();
           if (read === 0) await this.events.waitForAppend({ signal: this.abort.signal, timeoutMs: 1000 });
+          else await yieldToIo();
         } catch (error) {
           this.lastError = error instanceof Error ? error.message : String(error);
           this.state = 'failed';
