@@ -13,7 +13,8 @@ export const caseKeys = {
 };
 
 export function useCaseDetail(id: string) {
-  return useQuery({ queryKey: caseKeys.detail(id), queryFn: ({ signal }) => api<CaseDetail>(`/cases/${id}`, { signal }) });
+  // Always re-read when the page opens: a case seen moments ago may have moved on (another user's approval).
+  return useQuery({ queryKey: caseKeys.detail(id), queryFn: ({ signal }) => api<CaseDetail>(`/cases/${id}`, { signal }), refetchOnMount: 'always' });
 }
 
 /** The sealed content: fetched only once the user asked for it (every fetch is written to the access log). */
