@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, query } from '../../shared/api.js';
-import { Empty, ErrorMessage, Loading, Page, SelectField, TextField, useFormat } from '../../shared/ui.js';
+import { PagedTable, useCursorList } from '../../shared/lists.js';
+import { ErrorMessage, Page, SelectField, TextField, useFormat } from '../../shared/ui.js';
 import { AS_AUDITOR, STREAM_ID, UUID, type Page as ListPage } from './api.js';
 import { AuditNav } from './AuditNav.js';
 
@@ -151,119 +152,60 @@ export function StreamFinder() {
             { value: 'tip', label: t('finder.kindTip') },
           ]}
         />
-        {kind === 'case' ? <CaseList /> : <TipList />}
+        <BrowseList key={kind} kind={kind} />
       </section>
     </Page>
   );
 }
 
-function CaseList() {
-  const { t } = useTranslation('audit');
-  const fmt = useFormat();
-  const list = useInfiniteQuery({
-    queryKey: ['audit', 'finder', 'cases'],
-    queryFn: ({ pageParam }) => api<ListPage<CaseRow>>(`/cases${query({ limit: 25, sort: '-openedAt', after: pageParam })}`, AS_AUDITOR),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next,
-  });
-  if (list.isPending) return <Loading />;
-  if (list.isError) return <ErrorMessage error={list.error} />;
-  const rows = list.data.pages.flatMap((page) => page.items);
-  if (rows.length === 0) return <Empty />;
-  return (
-    <>
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">{t('finder.casesCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('finder.caseNo')}</th>
-              <th scope="col">{t('finder.phase')}</th>
-              <th scope="col">{t('finder.openedAt')}</th>
-              <th scope="col" className="num">
-                {t('finder.version')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <td>
-                  <Link to={`/audit/streams/case-${row.id}`}>{row.caseNo}</Link>
-                </td>
-                <td>{fmt.code('phase', row.phase)}</td>
-                <td>{fmt.date(row.openedAt)}</td>
-                <td className="num">{row.version}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <MoreButton hasNext={list.hasNextPage} loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()} count={rows.length} />
-    </>
-  );
+/** What the browse list shows of one row: the stream it opens, its number, its phase or status code and a date. */
+interface BrowseRow {
+  id: string;
+  streamId: string;
+  number: string;
+  status: string;
+  date: string;
+  version: number;
 }
 
-function TipList() {
+/** The newest cases or tips, 25 at a time, each number a link to its stream. */
+function BrowseList({ kind }: { kind: 'case' | 'tip' }) {
   const { t } = useTranslation('audit');
   const fmt = useFormat();
-  const list = useInfiniteQuery({
-    queryKey: ['audit', 'finder', 'tips'],
-    queryFn: ({ pageParam }) => api<ListPage<TipRow>>(`/tips${query({ limit: 25, sort: '-receivedAt', after: pageParam })}`, AS_AUDITOR),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next,
+  const { list, items } = useCursorList<BrowseRow>(['audit', 'finder', kind], async (after, { signal }) => {
+    if (kind === 'case') {
+      const page = await api<ListPage<CaseRow>>(`/cases${query({ limit: 25, sort: '-openedAt', after })}`, { ...AS_AUDITOR, signal });
+      return { next: page.next, items: page.items.map((row) => ({ id: row.id, streamId: `case-${row.id}`, number: row.caseNo, status: row.phase, date: row.openedAt, version: row.version })) };
+    }
+    const page = await api<ListPage<TipRow>>(`/tips${query({ limit: 25, sort: '-receivedAt', after })}`, { ...AS_AUDITOR, signal });
+    return { next: page.next, items: page.items.map((row) => ({ id: row.id, streamId: `tip-${row.id}`, number: row.tipNo, status: row.status, date: row.receivedAt, version: row.version })) };
   });
-  if (list.isPending) return <Loading />;
-  if (list.isError) return <ErrorMessage error={list.error} />;
-  const rows = list.data.pages.flatMap((page) => page.items);
-  if (rows.length === 0) return <Empty />;
   return (
-    <>
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">{t('finder.tipsCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('finder.tipNo')}</th>
-              <th scope="col">{t('finder.status')}</th>
-              <th scope="col">{t('finder.receivedAt')}</th>
-              <th scope="col" className="num">
-                {t('finder.version')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <td>
-                  <Link to={`/audit/streams/tip-${row.id}`}>{row.tipNo}</Link>
-                </td>
-                <td>{t(`tipStatus.${row.status}`, { defaultValue: row.status })}</td>
-                <td>{fmt.date(row.receivedAt)}</td>
-                <td className="num">{row.version}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <MoreButton hasNext={list.hasNextPage} loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()} count={rows.length} />
-    </>
-  );
-}
-
-/** "Load more" under a server-paginated list, with the count shown so far announced. */
-export function MoreButton({ hasNext, loading, onClick, count }: { hasNext: boolean; loading: boolean; onClick: () => void; count: number }) {
-  const { t } = useTranslation('audit');
-  return (
-    <div className="row">
-      <p className="muted small" role="status" aria-live="polite">
-        {t('common:pager.showing', { count })}
-      </p>
-      {hasNext ? (
-        <button type="button" className="secondary" onClick={onClick} disabled={loading}>
-          {loading ? t('common:state.loading') : t('common:action.more')}
-        </button>
-      ) : null}
-    </div>
+    <PagedTable
+      list={list}
+      count={items.length}
+      caption={t(kind === 'case' ? 'finder.casesCaption' : 'finder.tipsCaption')}
+      columns={
+        <>
+          <th scope="col">{t(kind === 'case' ? 'finder.caseNo' : 'finder.tipNo')}</th>
+          <th scope="col">{t(kind === 'case' ? 'finder.phase' : 'finder.status')}</th>
+          <th scope="col">{t(kind === 'case' ? 'finder.openedAt' : 'finder.receivedAt')}</th>
+          <th scope="col" className="num">
+            {t('finder.version')}
+          </th>
+        </>
+      }
+    >
+      {items.map((row) => (
+        <tr key={row.id}>
+          <td>
+            <Link to={`/audit/streams/${row.streamId}`}>{row.number}</Link>
+          </td>
+          <td>{kind === 'case' ? fmt.code('phase', row.status) : t(`tipStatus.${row.status}`, { defaultValue: row.status })}</td>
+          <td>{fmt.date(row.date)}</td>
+          <td className="num">{row.version}</td>
+        </tr>
+      ))}
+    </PagedTable>
   );
 }
