@@ -158,8 +158,8 @@ export function SelectField({ label, name, error, hint, options, placeholder, ..
 }
 
 export function LanguageSwitch() {
-  const { t, i18n } = useTranslation();
-  const current = i18n.language === 'en' ? 'en' : 'th';
+  const { t } = useTranslation();
+  const current = currentLanguage();
   return (
     <div className="language-switch" role="group" aria-label={t('language.label')}>
       {LANGUAGES.map((language) => (
@@ -173,8 +173,9 @@ export function LanguageSwitch() {
 
 /** Labels of codes in the reader's language, and dates and numbers in their calendar. */
 export function useFormat() {
-  const { t, i18n } = useTranslation();
-  const language: Language = i18n.language === 'en' ? 'en' : currentLanguage();
+  const { t } = useTranslation();
+  // useTranslation re-renders on a language change; the language itself is read in one place.
+  const language: Language = currentLanguage();
   return {
     language,
     t,
