@@ -1,6 +1,8 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createConnection } from 'node:net';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore, UserDirectory } from '#application';
@@ -98,14 +100,18 @@ describe('HTTP hardening', () => {
         const src = /src=["']([^"']+)["']/.exec(attributes!)?.[1];
         expect(src).toBeDefined();
         expect(src).not.toMatch(/^(https?:)?\/\//);
+        // Every body is read to its end: an unread answer keeps its connection busy.
         const asset = await fetch(new URL(src!, `${t.url}/api/docs/`));
-        expect({ src, status: asset.status }).toEqual({ src, status: 200 });
+        expect({ src, status: asset.status, bytes: (await asset.arrayBuffer()).byteLength > 0 }).toEqual({ src, status: 200, bytes: true });
         expect(asset.headers.get('content-security-policy')).toBe(DOCS_CSP);
       }
       const css = /href=["']([^"']+\.css)["']/.exec(html)?.[1];
-      expect((await fetch(new URL(css!, `${t.url}/api/docs/`))).status).toBe(200);
+      const stylesheet = await fetch(new URL(css!, `${t.url}/api/docs/`));
+      expect({ status: stylesheet.status, bytes: (await stylesheet.arrayBuffer()).byteLength > 0 }).toEqual({ status: 200, bytes: true });
       // The JSON document is API output: the strict policy.
-      expect((await fetch(`${t.url}/api/docs-json`)).headers.get('content-security-policy')).toBe(API_CSP);
+      const document = await fetch(`${t.url}/api/docs-json`);
+      expect(document.headers.get('content-security-policy')).toBe(API_CSP);
+      expect((await document.json()).openapi).toMatch(/^3\./);
     });
 
     it('sends HSTS in production', async () => {
@@ -170,6 +176,46 @@ describe('HTTP hardening', () => {
         await cors.stop();
         removeDataDir(cors);
       }
+    });
+  });
+
+  describe('shutdown', () => {
+    it('cuts a connection whose client stopped reading a large answer once the shutdown grace is over, and says so in the log', async () => {
+      const { t: app, logFile: appLog } = await appWithLogFile({ CASETRAIL_SHUTDOWN_GRACE_MS: '300' });
+      // A client asks for Swagger UI's bundle (~1.5 MB) twenty times on one connection and reads nothing:
+      // far more than the socket buffers hold, so the server's answers stay unfinished. Without the grace,
+      // the close would wait for the connection timeout (minutes).
+      const { port } = new URL(app.url);
+      const client = createConnection({ host: '127.0.0.1', port: Number(port) });
+      await once(client, 'connect');
+      client.pause();
+      client.write('GET /api/docs/swagger-ui-bundle.js HTTP/1.1\r\nHost: localhost\r\n\r\n'.repeat(20));
+      const asked = await fetch(`${app.url}/api/docs/swagger-ui-bundle.js`, { method: 'HEAD' });
+      const bundleBytes = Number(asked.headers.get('content-length'));
+      expect(bundleBytes).toBeGreaterThan(1_000_000);
+      await app.stop();
+      // The connection was cut: reading on, the client gets less than it asked for, and then the end.
+      let received = 0;
+      client.on('data', (chunk: Buffer) => (received += chunk.length));
+      client.on('error', () => undefined);
+      client.resume();
+      await once(client, 'close');
+      expect(received).toBeLessThan(20 * bundleBytes);
+      const lines = readFileSync(appLog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
+      expect(lines.filter((line) => line.event === 'shutdown_connections_cut')).toEqual([expect.objectContaining({ level: 40, graceMs: 300 })]);
+      removeDataDir(app);
+    });
+
+    it('does not cut anything when every answer was finished: idle connections just close', async () => {
+      const { t: app, logFile: appLog } = await appWithLogFile({ CASETRAIL_SHUTDOWN_GRACE_MS: '300' });
+      const whole = await fetch(`${app.url}/api/docs/swagger-ui-bundle.js`);
+      expect((await whole.arrayBuffer()).byteLength).toBe(Number(whole.headers.get('content-length')));
+      await app.stop();
+      // Longer than the grace: a timer left running would fire now.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const lines = readFileSync(appLog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
+      expect(lines.some((line) => line.event === 'shutdown_connections_cut')).toBe(false);
+      removeDataDir(app);
     });
   });
 

@@ -32,6 +32,11 @@ export class AppConfig {
   /** Password of the `admin` user created on first start; generated and printed once when unset. */
   readonly adminPassword!: string | undefined;
   readonly bodyLimitBytes!: number;
+  /**
+   * On shutdown, how long answers still being sent (a download to a slow or stalled client) may take before
+   * their connections are cut; idle connections close at once. Default 10 s, under an orchestrator's usual 30 s.
+   */
+  readonly shutdownGraceMs!: number;
   /** Largest file accepted by an upload (multipart) route, in bytes; the JSON body limit does not apply to uploads. */
   readonly uploadLimitBytes!: number;
   /** Attachments a tip may hold in all (those sent with the tip included); reporter uploads beyond it get 409. */
@@ -287,6 +292,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     anchorSigningKey: signingKey(env, 'CASETRAIL_ANCHOR_SIGNING_KEY', production, secretsFile),
     adminPassword,
     bodyLimitBytes: integer(env, 'CASETRAIL_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    shutdownGraceMs: integer(env, 'CASETRAIL_SHUTDOWN_GRACE_MS', 10_000, 0, 300_000),
     uploadLimitBytes: integer(env, 'CASETRAIL_UPLOAD_LIMIT_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     tipMaxAttachments: integer(env, 'CASETRAIL_TIP_MAX_ATTACHMENTS', 20, 1, 1000),
     tipMaxAttachmentBytes: integer(env, 'CASETRAIL_TIP_MAX_ATTACHMENT_BYTES', 100 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),

@@ -116,6 +116,13 @@ describe('hardening settings', () => {
     expect(() => loadConfig({ CASETRAIL_DATA_DIR: dir, CASETRAIL_UPLOAD_LIMIT_BYTES: String(2 * 1024 * 1024 * 1024) })).toThrow(/between/);
   });
 
+  it('CASETRAIL_SHUTDOWN_GRACE_MS: 10 s by default, a whole number of milliseconds up to 5 minutes', () => {
+    expect(loadConfig({ CASETRAIL_DATA_DIR: dir }).shutdownGraceMs).toBe(10_000);
+    expect(loadConfig({ CASETRAIL_DATA_DIR: dir, CASETRAIL_SHUTDOWN_GRACE_MS: '0' }).shutdownGraceMs).toBe(0);
+    expect(() => loadConfig({ CASETRAIL_DATA_DIR: dir, CASETRAIL_SHUTDOWN_GRACE_MS: '10s' })).toThrow(/CASETRAIL_SHUTDOWN_GRACE_MS.*whole number/);
+    expect(() => loadConfig({ CASETRAIL_DATA_DIR: dir, CASETRAIL_SHUTDOWN_GRACE_MS: '300001' })).toThrow(/between/);
+  });
+
   it('CASETRAIL_LOG_FILE is resolved to an absolute path; LOG_LEVEL must be a level', () => {
     expect(loadConfig({ CASETRAIL_DATA_DIR: dir }).logFile).toBeUndefined();
     expect(loadConfig({ CASETRAIL_DATA_DIR: dir, CASETRAIL_LOG_FILE: join(dir, 'logs', 'app.log') }).logFile).toBe(join(dir, 'logs', 'app.log'));

@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppConfig } from '#config';
 import { registerJsonBodyParser } from './core/json-body.js';
@@ -95,6 +95,7 @@ export async function createHttpApp({ config, storage, api, logger, extra = [] }
   registerJsonBodyParser(fastify);
   // File logs are written asynchronously: flush them when the app closes.
   fastify.addHook('onClose', (_instance, done) => logger.flush(() => done()));
+  cutStalledConnectionsOnClose(fastify, config.shutdownGraceMs, logger);
 
   await app.register(fastifyHelmet, {
     global: true,
@@ -143,4 +144,23 @@ export async function createHttpApp({ config, storage, api, logger, extra = [] }
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
   return app;
+}
+
+/**
+ * Closing the server waits for every answer still being sent; idle keep-alive connections close at once.
+ * A client that stopped reading a large answer (a download left open in a browser tab) would hold the
+ * shutdown until the connection timeout (minutes). After `graceMs` the connections still open are cut,
+ * so a stop or restart finishes in bounded time; answers finished within the grace are not disturbed.
+ */
+function cutStalledConnectionsOnClose(fastify: FastifyInstance, graceMs: number, logger: Logger): void {
+  fastify.addHook('preClose', (done) => {
+    const server = fastify.server;
+    const cut = setTimeout(() => {
+      logger.warn({ event: 'shutdown_connections_cut', graceMs }, 'connections still sending after the shutdown grace were closed');
+      server.closeAllConnections();
+    }, graceMs);
+    cut.unref();
+    server.once('close', () => clearTimeout(cut));
+    done();
+  });
 }
