@@ -111,7 +111,7 @@ describe('HTTP hardening', () => {
       // The JSON document is API output: the strict policy.
       const document = await fetch(`${t.url}/api/docs-json`);
       expect(document.headers.get('content-security-policy')).toBe(API_CSP);
-      expect((await document.json()).openapi).toMatch(/^3\./);
+      expect(((await document.json()) as { openapi: string }).openapi).toMatch(/^3\./);
     });
 
     it('sends HSTS in production', async () => {
