@@ -10,13 +10,14 @@ const CLI = join(process.cwd(), 'dist/apps/cli/src/main.js');
 describe('npm run cli: operator commands on the embedded data directory', () => {
   let t: TestApp;
   let tipStream: string;
-  const cli = async (...args: string[]) => {
+  const cli = async (...args: string[]) => cliWith({}, ...args);
+  const cliWith = async (env: Record<string, string>, ...args: string[]) => {
     try {
-      const { stdout } = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, CASETRAIL_DATA_DIR: t.dataDir, LOG_LEVEL: 'warn' }, timeout: 60_000 });
-      return { code: 0, stdout };
+      const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, CASETRAIL_DATA_DIR: t.dataDir, LOG_LEVEL: 'warn', ...env }, timeout: 60_000 });
+      return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout + e.stderr };
+      return { code: e.code, stdout: e.stdout + e.stderr, stderr: e.stderr };
     }
   };
 
@@ -57,5 +58,24 @@ describe('npm run cli: operator commands on the embedded data directory', () => 
     expect(broken.code).toBe(1);
     expect(JSON.parse(broken.stdout).firstBreak).toMatchObject({ streamId: tipStream, problem: 'hash_mismatch' });
     expect((await cli('anchor', 'verify')).code).toBe(1);
+  });
+
+  it('answers an operator mistake or a refused configuration with one line on stderr, never a stack trace', async () => {
+    const mistakes: Array<[string[], RegExp]> = [
+      [['verify', 'tip-00000000-0000-4000-8000-000000000000'], /^error: no stream tip-00000000-0000-4000-8000-000000000000\n$/],
+      [['replay', tipStream, '--as-of', '2024-01-01T00:00:00Z', '--at-version', '1'], /^error: give --as-of or --at-version, not both\n$/],
+      [['replay', 'projection-cases'], /^error: projection-cases is not a stream of an aggregate\n$/],
+      [['rebuild', 'no_such_projection'], /^error: no projection no_such_projection; known: .*\bcases\b.*\n$/],
+      [['anchor', 'verify', 'no-such-anchor'], /^error: no anchor no-such-anchor\n$/],
+    ];
+    for (const [args, message] of mistakes) {
+      const result = await cli(...args);
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 1, stderr: expect.stringMatching(message) });
+    }
+    // Production without its secrets: refused like the services (EX_CONFIG), naming the variable.
+    const refused = await cliWith({ NODE_ENV: 'production', CASETRAIL_MASTER_KEY: '' }, 'verify');
+    expect(refused.code).toBe(78);
+    expect(refused.stderr).toMatch(/^casetrail: refusing to run: configuration CASETRAIL_MASTER_KEY: must be set in production/);
+    expect(refused.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
 });

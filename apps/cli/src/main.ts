@@ -20,7 +20,7 @@ import {
   type AnyAggregateDefinition,
 } from '#application';
 import { activityAggregate, caseAggregate, consultationAggregate, tipAggregate, visitAggregate } from '#domain';
-import { loadConfig } from '#config';
+import { ConfigError, loadConfig } from '#config';
 import { openEmbedded, type Embedded } from './embedded.js';
 import { join, resolve } from 'node:path';
 import { createReadStream } from 'node:fs';
@@ -291,4 +291,18 @@ program
     }),
   );
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // An operator's mistake (no such stream, projection or anchor; options that exclude each other) or a refused
+  // configuration is a one-line message, as commander gives for a malformed option — never a stack trace.
+  if (error instanceof InvalidArgumentError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = 1;
+  } else if (error instanceof ConfigError) {
+    process.stderr.write(`casetrail: refusing to run: ${error.message}\n`);
+    process.exitCode = 78; // EX_CONFIG, as the services
+  } else {
+    throw error;
+  }
+}

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type AppConfig } from '#config';
 import { createStandaloneApp } from './standalone.js';
 
@@ -12,4 +13,6 @@ try {
 }
 const app = await createStandaloneApp(config);
 await app.listen({ port: config.port, host: config.host });
-process.stdout.write(`casetrail listening on http://${config.host}:${config.port} — API docs at /api/docs, data in ${config.dataDir}${config.logFile ? `, log in ${config.logFile}` : ''}\n`);
+// The port bound, not the one asked for: PORT=0 takes a free one.
+const { port } = app.getHttpServer().address() as AddressInfo;
+process.stdout.write(`casetrail listening on http://${config.host}:${port} — API docs at /api/docs, data in ${config.dataDir}${config.logFile ? `, log in ${config.logFile}` : ''}\n`);

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, loadServiceConfig, type AppConfig, type ServiceConfig } from '#config';
 import { PinoNestLogger, createLogger } from '#http';
@@ -41,5 +42,7 @@ export async function runService(name: string, build: (config: AppConfig, servic
     process.exit(78);
   }
   await app.listen({ port: config.port, host: config.host });
-  process.stdout.write(`casetrail ${name} listening on http://${config.host}:${config.port} (health /health, readiness /ready, metrics /metrics)\n`);
+  // The port bound, not the one asked for: PORT=0 takes a free one.
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  process.stdout.write(`casetrail ${name} listening on http://${config.host}:${port} (health /health, readiness /ready, metrics /metrics)\n`);
 }
