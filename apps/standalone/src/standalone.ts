@@ -13,7 +13,7 @@ export async function createStandaloneApp(config: AppConfig): Promise<NestFastif
     storage: SqliteStorageModule.forRoot({ dataDir: config.dataDir, masterKey: config.masterKey }),
     api: HttpApiModule.forRoot(config),
     // Reporter access that lapsed is recorded as expired by an hourly sweep (also `npm run cli -- reporters expire`).
-    extra: [ProjectionsModule.forRoot(ALL_PROJECTIONS), ReporterAccessExpiryModule.forRoot()],
+    extra: [ProjectionsModule.forRoot(ALL_PROJECTIONS), ReporterAccessExpiryModule.forRoot({ intervalMs: config.reporterExpirySweepMinutes * 60_000 })],
   });
   await app.init();
   const admin = await app.get(AuthService).ensureAdmin(config.adminPassword, config.officeCode);

@@ -71,6 +71,11 @@ export class AppConfig {
   readonly reporterSessionMinutes!: number;
   /** Reporter access ends after this many days without a session (independent of data retention). */
   readonly reporterInactivityDays!: number;
+  /**
+   * Minutes between runs of the in-process sweep that records lapsed reporter access (first run a minute after
+   * start). 0: no sweep in this process — run `npm run cli -- reporters expire` from a scheduler instead.
+   */
+  readonly reporterExpirySweepMinutes!: number;
   readonly logLevel!: string;
   /** Accept staff commands with `X-Occurred-At` (entering records of past years; the demo). Off by default. */
   readonly allowBackdatedEntry!: boolean;
@@ -311,6 +316,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicRateLimitPerMinute: integer(env, 'CASETRAIL_PUBLIC_RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
     reporterSessionMinutes: integer(env, 'CASETRAIL_REPORTER_SESSION_MINUTES', 30, 1, 24 * 60),
     reporterInactivityDays: integer(env, 'CASETRAIL_REPORTER_INACTIVITY_DAYS', 180, 2, 3650),
+    reporterExpirySweepMinutes: integer(env, 'CASETRAIL_REPORTER_EXPIRY_SWEEP_MINUTES', 60, 0, 1440),
     logLevel,
     allowBackdatedEntry: boolean(env, 'CASETRAIL_ALLOW_BACKDATED_ENTRY', false),
     ...(env.CASETRAIL_AGENCY_COUNTS_FILE ? { agencyCounts: jsonFile(env, 'CASETRAIL_AGENCY_COUNTS_FILE') } : {}),

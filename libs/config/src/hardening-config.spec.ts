@@ -123,6 +123,12 @@ describe('hardening settings', () => {
     expect(() => loadConfig({ CASETRAIL_DATA_DIR: dir, CASETRAIL_SHUTDOWN_GRACE_MS: '300001' })).toThrow(/between/);
   });
 
+  it('CASETRAIL_REPORTER_EXPIRY_SWEEP_MINUTES: hourly by default; 0 turns the in-process sweep off; at most a day', () => {
+    expect(loadConfig({ CASETRAIL_DATA_DIR: dir }).reporterExpirySweepMinutes).toBe(60);
+    expect(loadConfig({ CASETRAIL_DATA_DIR: dir, CASETRAIL_REPORTER_EXPIRY_SWEEP_MINUTES: '0' }).reporterExpirySweepMinutes).toBe(0);
+    expect(() => loadConfig({ CASETRAIL_DATA_DIR: dir, CASETRAIL_REPORTER_EXPIRY_SWEEP_MINUTES: '1441' })).toThrow(/CASETRAIL_REPORTER_EXPIRY_SWEEP_MINUTES.*between/);
+  });
+
   it('CASETRAIL_LOG_FILE is resolved to an absolute path; LOG_LEVEL must be a level', () => {
     expect(loadConfig({ CASETRAIL_DATA_DIR: dir }).logFile).toBeUndefined();
     expect(loadConfig({ CASETRAIL_DATA_DIR: dir, CASETRAIL_LOG_FILE: join(dir, 'logs', 'app.log') }).logFile).toBe(join(dir, 'logs', 'app.log'));

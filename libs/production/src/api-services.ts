@@ -21,7 +21,7 @@ export async function createCommandApi(config: AppConfig, services: ServiceConfi
     api: HttpApiModule.forRoot(config, 'command-api'),
     extra: [
       ProjectionsModule.forRoot(ALL_PROJECTIONS, { live: false }),
-      ReporterAccessExpiryModule.forRoot(),
+      ReporterAccessExpiryModule.forRoot({ intervalMs: config.reporterExpirySweepMinutes * 60_000 }),
       MetricsModule.forRoot(),
       ServiceHealthModule.forRoot({
         useFactory: (events: EventStore, data: MongoClient, vault: MongoClient): ReadinessCheck[] => [

@@ -50,7 +50,8 @@ class ReporterExpiryScheduler implements OnApplicationBootstrap, BeforeApplicati
 /**
  * The expiry sweep of reporter access (ReporterAccessExpirySweep over the tip_queue read model), on a
  * timer in this process. Import it in an app that also runs the projections (the standalone app); the
- * CLI runs the same sweep once (`npm run cli -- reporters expire`).
+ * CLI runs the same sweep once (`npm run cli -- reporters expire`). `intervalMs: 0`: no timer in this process
+ * (the sweep is still provided, for a scheduler outside to run through the CLI).
  */
 @Module({})
 export class ReporterAccessExpiryModule {
@@ -66,7 +67,7 @@ export class ReporterAccessExpiryModule {
             new ReporterAccessExpirySweep(handler, new TipQueueLapsedAccessCandidates(readModels), sessions),
           inject: [AggregateCommandHandler, ReadModelStore, ReporterSessionStore],
         },
-        ReporterExpiryScheduler,
+        ...(options.intervalMs === 0 ? [] : [ReporterExpiryScheduler]),
       ],
       exports: [ReporterAccessExpirySweep],
     };
