@@ -70,28 +70,19 @@ if (results === undefined) {
   for (const [name, reason] of reasons) out.push(`  "${name}": ${reason}`);
 }
 
-// Coverage per threshold path, the way jest groups files (a path prefix, aggregated), from json-summary.
-// Only when this run collected coverage: coverage/ may hold an older run's.
+// Coverage per threshold path (jest's own merged with the child processes', infra/coverage/run.mjs), from
+// json-summary. Only when this run collected coverage: coverage/ may hold an older run's.
 if (results?.coverageMap !== undefined && existsSync('coverage/coverage-summary.json')) {
   const summary = JSON.parse(readFileSync('coverage/coverage-summary.json', 'utf8'));
-  const { default: config, NOT_YET_HELD: notYetHeld = new Set() } = await import(resolve('jest.config.js'));
+  const { COVERAGE_THRESHOLDS: thresholds, NOT_YET_HELD: notYetHeld } = await import(resolve('jest.config.js'));
+  const { below, totalsUnder } = await import(resolve('infra/coverage/totals.mjs'));
   out.push('', 'coverage (lines, branches; threshold):');
-  const paths = [...Object.entries(config.coverageThreshold ?? {}), ...[...notYetHeld].map((name) => [`./${name}/`, {}])];
-  for (const [path, threshold] of paths) {
-    const prefix = resolve(path) + (path.endsWith('/') ? sep : '');
-    const totals = { lines: { total: 0, covered: 0 }, branches: { total: 0, covered: 0 } };
-    for (const [file, metrics] of Object.entries(summary)) {
-      if (file === 'total' || !file.startsWith(prefix)) continue;
-      for (const metric of ['lines', 'branches']) {
-        totals[metric].total += metrics[metric].total;
-        totals[metric].covered += metrics[metric].covered;
-      }
-    }
-    const pct = (m) => (totals[m].total === 0 ? 100 : (100 * totals[m].covered) / totals[m].total);
-    const below = ['lines', 'branches'].filter((m) => threshold[m] !== undefined && pct(m) < threshold[m]);
-    const mark = below.length > 0 ? `  BELOW (${below.join(', ')})` : '';
-    const held = threshold.lines === undefined ? (path.includes('apps/web') ? 'not held yet (runs in the browser)' : 'not held yet (runs in child processes)') : `≥ ${threshold.lines} %`;
-    out.push(`  ${path.padEnd(22)} ${pct('lines').toFixed(1).padStart(5)} %  ${pct('branches').toFixed(1).padStart(5)} %   ${held}${mark}`);
+  for (const [path, threshold] of [...Object.entries(thresholds), ...[...notYetHeld].map((name) => [`./${name}/`, {}])]) {
+    const got = totalsUnder(path, summary);
+    const missed = below(path, threshold, summary);
+    const mark = missed.length > 0 ? `  BELOW (${missed.join(', ')})` : '';
+    const held = threshold.lines === undefined ? 'not held (runs in the browser; the browser tests drive it)' : `≥ ${threshold.lines} %`;
+    out.push(`  ${path.padEnd(22)} ${got.lines.toFixed(1).padStart(5)} %  ${got.branches.toFixed(1).padStart(5)} %   ${held}${mark}`);
   }
 }
 
