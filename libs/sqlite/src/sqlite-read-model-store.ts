@@ -121,10 +121,10 @@ export class SqliteReadModelStore extends ReadModelStore {
     this.db = openDurableDatabase(file);
     this.db.exec(REGISTRY);
     // Planner statistics (sqlite_stat1). Without them SQLite guesses every index equally selective, and a
-    // filter on a rare value (one province among 77) may walk the index that avoids the sort instead of the one
-    // that finds the few rows. ANALYZE samples at most 2,000 rows per index; `optimize` analyzes only tables
-    // never analyzed or whose size changed a lot since — at open, then at most once a minute while writing.
-    this.db.pragma('analysis_limit = 2000');
+    // filter on a rare value (one province among 77) walked the index that avoids the sort instead of the one
+    // that finds the few rows. `optimize` analyzes only tables never analyzed or whose size changed a lot since —
+    // at open, then at most once a minute while writing. A full ANALYZE (about 1 s for a million rows): a sampled
+    // one (analysis_limit) saw only the first rows of each index, all of one office, and misled the planner.
     this.db.pragma('optimize = 0x10002');
     this.optimizedAt = Date.now();
   }
@@ -180,8 +180,10 @@ export class SqliteReadModelStore extends ReadModelStore {
     });
     this.db.transaction(() => {
       this.db.exec(`CREATE TABLE ${ident(table)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL${columns.map((c) => `, ${c}`).join('')})`);
+      // Every index ends with id, the tie-breaker of every sort (find): ORDER BY field, id then reads the index in
+      // order and stops at the page's end, where an index without id leaves each run of equal values to sort.
       (definition.indexes ?? []).forEach((fields, i) => {
-        this.db.exec(`CREATE INDEX ${ident(`${table}_i${i}`)} ON ${ident(table)} (${fields.map(ident).join(', ')})`);
+        this.db.exec(`CREATE INDEX ${ident(`${table}_i${i}`)} ON ${ident(table)} (${[...fields, 'id'].map(ident).join(', ')})`);
       });
       this.statement('INSERT INTO rm_builds (table_name, name, version, generation, definition, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
         table,
@@ -305,26 +307,35 @@ export class SqliteReadModelStore extends ReadModelStore {
     if (sortField && !(sortField in this.definitionOf(table).fields)) throw new RangeError(`${sortField} is not a declared field`);
     const desc = options.sort?.direction === 'desc';
     const column = sortField ? ident(sortField) : undefined;
-    const clauses = sql ? [sql.slice('WHERE '.length)] : [];
-    if (options.after) {
+    // The rest after a cursor, as ranges read one after another in sort order: each is one range of an index
+    // ending in (field, id), with no OR — an OR of ranges made the planner collect and sort every match.
+    const segments: Array<{ clauses: string[]; params: Array<string | number | null> }> = [];
+    if (!options.after) segments.push({ clauses: [], params: [] });
+    else {
       const [value, id] = decodeCursor(options.after);
       const cmp = desc ? '<' : '>';
-      if (!column) {
-        clauses.push(`id ${cmp} ?`);
-        params.push(id);
-      } else if (value === null) {
-        // NULLs sort first ascending and last descending.
-        clauses.push(desc ? `(${column} IS NULL AND id < ?)` : `((${column} IS NULL AND id > ?) OR ${column} IS NOT NULL)`);
-        params.push(id);
+      if (!column) segments.push({ clauses: [`id ${cmp} ?`], params: [id] });
+      else if (value === null) {
+        // NULLs sort first ascending (then every non-NULL value) and last descending.
+        segments.push({ clauses: [`${column} IS NULL`, `id ${cmp} ?`], params: [id] });
+        if (!desc) segments.push({ clauses: [`${column} IS NOT NULL`], params: [] });
       } else {
-        clauses.push(desc ? `(${column} < ? OR (${column} = ? AND id < ?) OR ${column} IS NULL)` : `(${column} > ? OR (${column} = ? AND id > ?))`);
-        params.push(param(value), param(value), id);
+        // A row value: (field, id) after the cursor's, in one index range; NULL fields are never in it.
+        segments.push({ clauses: [`(${column}, id) ${cmp} (?, ?)`], params: [param(value), id] });
+        if (desc) segments.push({ clauses: [`${column} IS NULL`], params: [] });
       }
     }
+    const filter = sql ? [sql.slice('WHERE '.length)] : [];
     const order = column ? `${column} ${desc ? 'DESC' : 'ASC'}, id ${desc ? 'DESC' : 'ASC'}` : `id ${desc ? 'DESC' : 'ASC'}`;
-    const rows = this.statement(
-      `SELECT id, doc${column ? `, ${column} AS sort_value` : ''} FROM ${ident(table)} ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
-    ).all(...params, options.limit + 1) as Array<{ id: string; doc: string; sort_value?: Scalar }>;
+    const rows: Array<{ id: string; doc: string; sort_value?: Scalar }> = [];
+    for (const segment of segments) {
+      if (rows.length > options.limit) break;
+      const clauses = [...filter, ...segment.clauses];
+      const found = this.statement(
+        `SELECT id, doc${column ? `, ${column} AS sort_value` : ''} FROM ${ident(table)} ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
+      ).all(...params, ...segment.params, options.limit + 1 - rows.length) as Array<{ id: string; doc: string; sort_value?: Scalar }>;
+      rows.push(...found);
+    }
     const more = rows.length > options.limit;
     const page = more ? rows.slice(0, options.limit) : rows;
     const last = page[page.length - 1];

@@ -116,7 +116,9 @@ export const CASES_READ_MODEL: ReadModelDefinition = {
   // v2: reporter activity from the tip streams (reporterActivityAt, newReporterActivity).
   // v3: indexes for the work queue's province filter and priority sort (npm run bench:web at 100,000 cases: a
   // province filter walked the office's rows one by one, ~200 ms of database time; with the index < 1 ms).
-  version: 3,
+  // v4: (officeCode, priorityRank) and (officeCode, dueAt): the queue sorted by priority or due date over the open
+  // phases walks one of them and stops at the page's end, instead of sorting every open case (~40 ms at 100,000).
+  version: 4,
   fields: {
     caseNo: 'text',
     officeCode: 'text',
@@ -137,7 +139,17 @@ export const CASES_READ_MODEL: ReadModelDefinition = {
     reporterActivityAt: 'text',
     newReporterActivity: 'integer',
   },
-  indexes: [['officeCode', 'phase', 'dueAt'], ['officeCode', 'openedAt'], ['officeCode', 'provinceCode', 'phase', 'openedAt'], ['officeCode', 'phase', 'priorityRank'], ['dueAt'], ['openedAt'], ['caseNo']],
+  indexes: [
+    ['officeCode', 'phase', 'dueAt'],
+    ['officeCode', 'openedAt'],
+    ['officeCode', 'provinceCode', 'phase', 'openedAt'],
+    ['officeCode', 'phase', 'priorityRank'],
+    ['officeCode', 'priorityRank'],
+    ['officeCode', 'dueAt'],
+    ['dueAt'],
+    ['openedAt'],
+    ['caseNo'],
+  ],
 };
 
 const emptyCounts = (): CaseCounts => ({ steps: 0, evidence: 0, findings: 0, accused: 0, witnesses: 0, notes: 0, infoRequests: 0, referrals: 0, externalOutcomes: 0 });
