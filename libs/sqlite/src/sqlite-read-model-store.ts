@@ -258,6 +258,21 @@ export class SqliteReadModelStore extends ReadModelStore {
     return doc === undefined ? undefined : (JSON.parse(doc) as Doc);
   }
 
+  /**
+   * The first `in` condition of a filter with 2–32 distinct values, and the rest of the filter as SQL: find asks
+   * once per value (see there). Undefined when there is none, or too many values for a branch each.
+   */
+  private splitIn(table: string, filter: Filter | undefined): { field: string; values: Scalar[]; rest: { clauses: string[]; params: Array<string | number | null> } } | undefined {
+    const entry = Object.entries(filter ?? {}).find(([, c]) => c !== null && typeof c === 'object' && 'in' in c);
+    if (!entry) return undefined;
+    const [field, condition] = entry;
+    const values = [...new Set((condition as { in: readonly Scalar[] }).in)];
+    if (values.length < 2 || values.length > 32 || !(field in this.definitionOf(table).fields)) return undefined;
+    const rest = Object.fromEntries(Object.entries(filter!).filter(([name]) => name !== field));
+    const { sql, params } = this.where(table, rest);
+    return { field, values, rest: { clauses: sql ? [sql.slice('WHERE '.length)] : [], params } };
+  }
+
   private where(table: string, filter: Filter | undefined): { sql: string; params: Array<string | number | null> } {
     const definition = this.definitionOf(table);
     const clauses: string[] = [];
@@ -325,16 +340,29 @@ export class SqliteReadModelStore extends ReadModelStore {
         if (desc) segments.push({ clauses: [`${column} IS NULL`], params: [] });
       }
     }
-    const filter = sql ? [sql.slice('WHERE '.length)] : [];
     const order = column ? `${column} ${desc ? 'DESC' : 'ASC'}, id ${desc ? 'DESC' : 'ASC'}` : `id ${desc ? 'DESC' : 'ASC'}`;
+    const sortValue = column ? `, ${column} AS sort_value` : '';
+    // A filter `field in [a, b, …]` with a sort is asked once per value, each branch reading at most a page in
+    // order from an index (…, field, sort field, id), and the branches merged: a page costs a page per value,
+    // where one query had to gather every match (every open case) and sort it before taking the first page.
+    const split = this.splitIn(table, options.filter);
     const rows: Array<{ id: string; doc: string; sort_value?: Scalar }> = [];
     for (const segment of segments) {
-      if (rows.length > options.limit) break;
-      const clauses = [...filter, ...segment.clauses];
-      const found = this.statement(
-        `SELECT id, doc${column ? `, ${column} AS sort_value` : ''} FROM ${ident(table)} ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
-      ).all(...params, ...segment.params, options.limit + 1 - rows.length) as Array<{ id: string; doc: string; sort_value?: Scalar }>;
-      rows.push(...found);
+      const want = options.limit + 1 - rows.length;
+      if (want <= 0) break;
+      let query: string;
+      let values: Array<string | number | null>;
+      if (split) {
+        const branchWhere = [...split.rest.clauses, `${ident(split.field)} = ?`, ...segment.clauses].join(' AND ');
+        const branch = `SELECT * FROM (SELECT id, doc${sortValue} FROM ${ident(table)} WHERE ${branchWhere} ORDER BY ${order} LIMIT ?)`;
+        query = `SELECT * FROM (${split.values.map(() => branch).join(' UNION ALL ')}) ORDER BY ${column ? `sort_value ${desc ? 'DESC' : 'ASC'}, ` : ''}id ${desc ? 'DESC' : 'ASC'} LIMIT ?`;
+        values = [...split.values.flatMap((value) => [...split.rest.params, param(value), ...segment.params, want]), want];
+      } else {
+        const clauses = [...(sql ? [sql.slice('WHERE '.length)] : []), ...segment.clauses];
+        query = `SELECT id, doc${sortValue} FROM ${ident(table)} ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
+        values = [...params, ...segment.params, want];
+      }
+      rows.push(...(this.statement(query).all(...values) as Array<{ id: string; doc: string; sort_value?: Scalar }>));
     }
     const more = rows.length > options.limit;
     const page = more ? rows.slice(0, options.limit) : rows;

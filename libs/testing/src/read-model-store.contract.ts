@@ -1,4 +1,4 @@
-import { CheckpointConflictError, InvalidCursorError, ProjectionManager, type Doc, type Projection, type ReadModelDefinition, type ReadModelStore } from '#application';
+import { CheckpointConflictError, InvalidCursorError, ProjectionManager, type Doc, type Filter, type Projection, type ReadModelDefinition, type ReadModelStore } from '#application';
 import { InMemoryEventStore } from './memory-event-store.js';
 import { newEvent } from './new-event.js';
 
@@ -411,6 +411,34 @@ export function readModelStoreContract(name: string, createFixture: () => Promis
         expect(await store.count(table, { lastType: 'C' })).toBe(0);
         const found = await store.find(table, { filter: { tags: { contains: 'y' }, count: { in: [0, 3] } }, limit: 50 });
         expect(found.items.map((d) => d.id)).toEqual(['d00', 'd03', 'd15', 'd18']);
+      });
+
+      it('pages a filter of several values (`in`, duplicates included) sorted on any field, in both directions, as one ordered list', async () => {
+        const filters: Filter[] = [{ count: { in: [1, 3, 4, 3] } }, { lastType: { in: ['A', 'B'] }, tags: { contains: 'x' } }, { count: { in: [0, null, 2] } }];
+        for (const filter of filters) {
+          const matching = (await store.find(table, { filter, limit: 100 })).items;
+          for (const field of ['count', 'dueAt', 'score', 'id'] as const) {
+            for (const direction of ['asc', 'desc'] as const) {
+              const all: Doc[] = [];
+              let after: string | undefined;
+              do {
+                const page = await store.find(table, { filter, ...(field === 'id' ? {} : { sort: { field, direction } }), limit: 3, ...(after ? { after } : {}) });
+                expect(page.items.length).toBeLessThanOrEqual(3);
+                all.push(...page.items);
+                after = page.next;
+              } while (after);
+              const rank = (d: Doc) => (field === 'id' ? d.id : d[field] === null || d[field] === undefined ? null : (d[field] as string | number));
+              const expected = [...matching].sort((a, b) => {
+                const va = rank(a);
+                const vb = rank(b);
+                const cmp = va === vb ? 0 : va === null ? -1 : vb === null ? 1 : va < vb ? -1 : 1;
+                return cmp !== 0 ? cmp : a.id < b.id ? -1 : 1;
+              });
+              if (direction === 'desc' && field !== 'id') expected.reverse();
+              expect({ filter, field, direction, ids: all.map((d) => d.id) }).toEqual({ filter, field, direction, ids: expected.map((d) => d.id) });
+            }
+          }
+        }
       });
 
       it('refuses undeclared fields and cursors it did not issue', async () => {
