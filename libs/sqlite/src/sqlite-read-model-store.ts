@@ -260,7 +260,9 @@ export class SqliteReadModelStore extends ReadModelStore {
 
   /**
    * The first `in` condition of a filter with 2–32 distinct values, and the rest of the filter as SQL: find asks
-   * once per value (see there). Undefined when there is none, or too many values for a branch each.
+   * once per value (see there). Undefined when there is none, too many values for a branch each, or the rest has
+   * an array condition (contains, containsAny: json_each, no index): a branch could then walk every document of
+   * its value to fill a page (an investigator's few cases among all open ones: 98 ms split vs 20 ms whole).
    */
   private splitIn(table: string, filter: Filter | undefined): { field: string; values: Scalar[]; rest: { clauses: string[]; params: Array<string | number | null> } } | undefined {
     const entry = Object.entries(filter ?? {}).find(([, c]) => c !== null && typeof c === 'object' && 'in' in c);
@@ -268,6 +270,7 @@ export class SqliteReadModelStore extends ReadModelStore {
     const [field, condition] = entry;
     const values = [...new Set((condition as { in: readonly Scalar[] }).in)];
     if (values.length < 2 || values.length > 32 || !(field in this.definitionOf(table).fields)) return undefined;
+    if (Object.values(filter!).some((c) => c !== null && typeof c === 'object' && ('contains' in c || 'containsAny' in c))) return undefined;
     const rest = Object.fromEntries(Object.entries(filter!).filter(([name]) => name !== field));
     const { sql, params } = this.where(table, rest);
     return { field, values, rest: { clauses: sql ? [sql.slice('WHERE '.length)] : [], params } };
