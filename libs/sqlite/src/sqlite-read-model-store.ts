@@ -272,11 +272,16 @@ export class SqliteReadModelStore extends ReadModelStore {
     if (values.length < 2 || values.length > 32 || !(field in this.definitionOf(table).fields)) return undefined;
     if (Object.values(filter!).some((c) => c !== null && typeof c === 'object' && ('contains' in c || 'containsAny' in c))) return undefined;
     const rest = Object.fromEntries(Object.entries(filter!).filter(([name]) => name !== field));
-    const { sql, params } = this.where(table, rest);
-    return { field, values, rest: { clauses: sql ? [sql.slice('WHERE '.length)] : [], params } };
+    return { field, values, rest: this.conditions(table, rest) };
   }
 
   private where(table: string, filter: Filter | undefined): { sql: string; params: Array<string | number | null> } {
+    const { clauses, params } = this.conditions(table, filter);
+    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  /** A filter as SQL conditions (to be joined with AND) and their parameters. */
+  private conditions(table: string, filter: Filter | undefined): { clauses: string[]; params: Array<string | number | null> } {
     const definition = this.definitionOf(table);
     const clauses: string[] = [];
     const params: Array<string | number | null> = [];
@@ -316,11 +321,10 @@ export class SqliteReadModelStore extends ReadModelStore {
         }
       }
     }
-    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+    return { clauses, params };
   }
 
   async find(table: string, options: FindOptions): Promise<Page> {
-    const { sql, params } = this.where(table, options.filter);
     const sortField = options.sort?.field;
     if (sortField && !(sortField in this.definitionOf(table).fields)) throw new RangeError(`${sortField} is not a declared field`);
     const desc = options.sort?.direction === 'desc';
@@ -349,6 +353,7 @@ export class SqliteReadModelStore extends ReadModelStore {
     // order from an index (…, field, sort field, id), and the branches merged: a page costs a page per value,
     // where one query had to gather every match (every open case) and sort it before taking the first page.
     const split = this.splitIn(table, options.filter);
+    const filter = split ? undefined : this.conditions(table, options.filter);
     const rows: Array<{ id: string; doc: string; sort_value?: Scalar }> = [];
     for (const segment of segments) {
       const want = options.limit + 1 - rows.length;
@@ -361,9 +366,9 @@ export class SqliteReadModelStore extends ReadModelStore {
         query = `SELECT * FROM (${split.values.map(() => branch).join(' UNION ALL ')}) ORDER BY ${column ? `sort_value ${desc ? 'DESC' : 'ASC'}, ` : ''}id ${desc ? 'DESC' : 'ASC'} LIMIT ?`;
         values = [...split.values.flatMap((value) => [...split.rest.params, param(value), ...segment.params, want]), want];
       } else {
-        const clauses = [...(sql ? [sql.slice('WHERE '.length)] : []), ...segment.clauses];
+        const clauses = [...filter!.clauses, ...segment.clauses];
         query = `SELECT id, doc${sortValue} FROM ${ident(table)} ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
-        values = [...params, ...segment.params, want];
+        values = [...filter!.params, ...segment.params, want];
       }
       rows.push(...(this.statement(query).all(...values) as Array<{ id: string; doc: string; sort_value?: Scalar }>));
     }
