@@ -70,7 +70,7 @@ const summary = JSON.parse(readFileSync(join(coverageDir, 'coverage-summary.json
 const misses = [];
 for (const [path, threshold] of Object.entries(COVERAGE_THRESHOLDS)) {
   const got = totalsUnder(path, summary);
-  for (const metric of below(path, threshold, summary)) misses.push(`${path} ${metric} ${got[metric].toFixed(2)} % < ${threshold[metric]} %`);
+  for (const metric of below(got, threshold)) misses.push(`${path} ${metric} ${got[metric].toFixed(2)} % < ${threshold[metric]} %`);
 }
 for (const miss of misses) console.error(`coverage threshold missed: ${miss}`);
 process.exit(jestCode || (misses.length > 0 ? 1 : 0));

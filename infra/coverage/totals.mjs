@@ -19,8 +19,7 @@ export function totalsUnder(path, summary) {
   return { lines: pct('lines'), branches: pct('branches') };
 }
 
-/** The metrics of `threshold` ({ lines, branches } in %) that `path` falls below. */
-export function below(path, threshold, summary) {
-  const got = totalsUnder(path, summary);
+/** The metrics of `threshold` ({ lines, branches } in %) that the totals `got` (totalsUnder) fall below. */
+export function below(got, threshold) {
   return ['lines', 'branches'].filter((metric) => threshold[metric] !== undefined && got[metric] < threshold[metric]);
 }
